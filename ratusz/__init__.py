@@ -1,0 +1,1 @@
+"""Ratusz: a multi-tenant civic-engagement platform."""

@@ -1,0 +1,21 @@
+"""The Celery application. Every task is city-aware (see ratusz.tenants.tasks)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratusz.settings")
+
+app = Celery("ratusz", task_cls="ratusz.tenants.tasks:CityAwareTask")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="tenants.fan_out")
+def fan_out(task_name: str, *args: object) -> int:
+    """Periodic entry point: `fan_out("consultations.x")` runs that task in every live city."""
+    from ratusz.tenants.tasks import fan_out_to_cities
+
+    return fan_out_to_cities(app.tasks[task_name], *args)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "ratusz.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations")
+    plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.consultations.services import initialize_portal
+        from ratusz.tenants.initializers import register_city_initializer
+
+        register_city_initializer(initialize_portal)

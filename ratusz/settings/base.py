@@ -1,0 +1,182 @@
+"""Django settings for Ratusz.
+
+Values come from `ratusz.settings.env`, the only module that reads the environment. With nothing
+configured, Ratusz runs on embedded defaults (ARCHITECTURE.md §6).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ratusz.settings import env
+from ratusz.settings.components import (
+    cache_settings,
+    celery_settings,
+    database_settings,
+    email_settings,
+    storage_settings,
+)
+
+BASE_DIR = env.BASE_DIR
+DATA_DIR = env.DATA_DIR
+ENVIRONMENT = env.ENVIRONMENT
+DEBUG = env.DEBUG
+PRODUCTION = ENVIRONMENT == "production"
+
+if PRODUCTION and len(env.SECRET_KEY) < 50:
+    raise RuntimeError("SECRET_KEY must be set to a random string of at least 50 characters.")
+SECRET_KEY = env.SECRET_KEY or "ratusz-development-key-not-for-production-0123456789abcdefghij"
+
+BASE_DOMAIN = env.BASE_DOMAIN
+PUBLIC_SCHEME = env.PUBLIC_SCHEME
+PUBLIC_PORT = env.PUBLIC_PORT
+# Host names are checked by the city router against the domain registry (unknown hosts get the
+# friendly 404 page), so Django's own host check would only duplicate it for custom domains.
+ALLOWED_HOSTS = ["*"]
+
+# --- Apps and their planes -------------------------------------------------------------------
+# Each app belongs to exactly one plane (ARCHITECTURE.md §1). Identity and Django's plumbing
+# (content types, permissions, sessions, accounts) exist in every schema by design: a city's
+# accounts and sessions live in the city's schema, operators' in public. tests/test_planes.py
+# keeps this table honest.
+CONTROL_PLANE_APPS = [
+    "ratusz.tenants",
+    "ratusz.platform",
+    "ratusz.onboarding",
+    "ratusz.billing",
+]
+CITY_PLANE_APPS = [
+    "ratusz.consultations",
+]
+EVERY_SCHEMA_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "ratusz.accounts",
+]
+FRAMEWORK_APPS = [  # apps without tables
+    "django_tenants",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+SHARED_APPS = ["django_tenants", *CONTROL_PLANE_APPS, *EVERY_SCHEMA_APPS, *FRAMEWORK_APPS[1:]]
+TENANT_APPS = [*EVERY_SCHEMA_APPS, *CITY_PLANE_APPS]
+# ratusz.tenants comes first so that its management commands (migrate_schemas, migrate) take
+# precedence over django-tenants' own.
+INSTALLED_APPS = ["ratusz.tenants"] + [
+    app for app in dict.fromkeys(SHARED_APPS + TENANT_APPS) if app != "ratusz.tenants"
+]
+
+TENANT_MODEL = "tenants.City"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# The schema kept at the latest migration state from which new cities are created.
+TEMPLATE_SCHEMA_NAME = "ratusz_template"
+TENANT_LIMIT_SET_CALLS = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+ROOT_URLCONF = "ratusz.urls_control"
+CITY_URLCONF = "ratusz.urls_city"
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "ratusz.tenants.health.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ratusz.tenants.middleware.CityRoutingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ratusz.tenants.middleware.CityLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ratusz.tenants.context_processors.city",
+            ],
+        },
+    }
+]
+
+WSGI_APPLICATION = "ratusz.wsgi.application"
+ASGI_APPLICATION = "ratusz.asgi.application"
+
+DATABASES = database_settings()
+DB_POOL_MODE = env.DB_POOL_MODE
+DB_MAX_SCHEMAS_PER_CONNECTION = env.DB_MAX_SCHEMAS_PER_CONNECTION
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = cache_settings()
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Host-only cookies: a session on gdansk.<base> is never sent to another city's subdomain.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "ratusz" / "locale"]
+LANGUAGE_COOKIE_NAME = "ratusz_language"
+TIME_ZONE = "Europe/Warsaw"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.STATIC_ROOT
+STATICFILES_DIRS = [BASE_DIR / "ratusz" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.MEDIA_ROOT
+STORAGES = storage_settings()
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+EMAIL_BACKEND, EMAIL_SETTINGS = email_settings()
+globals().update(EMAIL_SETTINGS)
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+
+globals().update(celery_settings())
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+
+# How long a first administrator's invitation link stays valid.
+INVITATION_VALID_DAYS = 14

@@ -1,0 +1,112 @@
+"""Settings that choose between real services and embedded defaults (ARCHITECTURE.md §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ratusz.settings import env
+
+
+def database_settings() -> dict[str, dict[str, Any]]:
+    url = env.parse_database_url(env.DATABASE_URL)
+    options: dict[str, Any] = {"connect_timeout": int(url.options.pop("connect_timeout", "5"))}
+    options.update(url.options)
+    if env.DB_POOL_MODE == "transaction":
+        # PgBouncer in transaction mode cannot keep server-side prepared statements per client.
+        options["prepare_threshold"] = None
+    return {
+        "default": {
+            "ENGINE": "ratusz.tenants.db",
+            "NAME": url.name,
+            "USER": url.user,
+            "PASSWORD": url.password,
+            "HOST": url.host,
+            "PORT": url.port,
+            "CONN_MAX_AGE": env.DB_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
+            # With PgBouncer in transaction mode each request runs in one transaction, so the
+            # search path is set once per request and never outlives it on a pooled connection.
+            "ATOMIC_REQUESTS": env.DB_POOL_MODE == "transaction",
+            "OPTIONS": options,
+            "TEST": {"NAME": f"test_{url.name}"},
+        }
+    }
+
+
+def cache_settings() -> dict[str, dict[str, Any]]:
+    if env.REDIS_URL:
+        backend: dict[str, Any] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.REDIS_URL,
+        }
+    else:
+        # A file cache is shared by every local process (web, worker, commands), so a change
+        # made by one of them (a suspended city, say) is seen by all.
+        backend = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.DATA_DIR / "cache"),
+        }
+    return {
+        # City data: keys carry the schema of the city in whose context they are used.
+        "default": {**backend, "KEY_FUNCTION": "ratusz.tenants.cache.city_key"},
+        # Control-plane data shared by all hosts (the host -> city routing table).
+        "control": {**backend, "KEY_PREFIX": "control"},
+    }
+
+
+def storage_settings() -> dict[str, dict[str, Any]]:
+    if env.STORAGE == "s3":
+        default: dict[str, Any] = {
+            "BACKEND": "ratusz.tenants.storage.CityS3Storage",
+            "OPTIONS": {
+                "bucket_name": env.S3_BUCKET,
+                "endpoint_url": env.S3_ENDPOINT_URL or None,
+                "region_name": env.S3_REGION or None,
+                "access_key": env.S3_ACCESS_KEY_ID or None,
+                "secret_key": env.S3_SECRET_ACCESS_KEY or None,
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
+        }
+    elif env.STORAGE == "local":
+        default = {"BACKEND": "ratusz.tenants.storage.CityFileSystemStorage"}
+    else:
+        raise ValueError(f"RATUSZ_STORAGE must be 'local' or 's3', got {env.STORAGE!r}")
+    static_backend = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.ENVIRONMENT == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    return {"default": default, "staticfiles": {"BACKEND": static_backend}}
+
+
+def email_settings() -> tuple[str, dict[str, Any]]:
+    if env.EMAIL_HOST:
+        return "django.core.mail.backends.smtp.EmailBackend", {
+            "EMAIL_HOST": env.EMAIL_HOST,
+            "EMAIL_PORT": env.EMAIL_PORT,
+            "EMAIL_HOST_USER": env.EMAIL_HOST_USER,
+            "EMAIL_HOST_PASSWORD": env.EMAIL_HOST_PASSWORD,
+            "EMAIL_USE_TLS": env.EMAIL_USE_TLS,
+        }
+    return "django.core.mail.backends.filebased.EmailBackend", {
+        "EMAIL_FILE_PATH": str(env.DATA_DIR / "mail"),
+    }
+
+
+def celery_settings() -> dict[str, Any]:
+    return {
+        "CELERY_BROKER_URL": env.CELERY_BROKER_URL or "memory://",
+        "CELERY_RESULT_BACKEND": None,
+        "CELERY_TASK_ALWAYS_EAGER": env.TASKS_EAGER,
+        "CELERY_TASK_EAGER_PROPAGATES": True,
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        "CELERY_TASK_SERIALIZER": "json",
+        "CELERY_ACCEPT_CONTENT": ["json"],
+        "CELERY_TIMEZONE": "Europe/Warsaw",
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 3,
+    }

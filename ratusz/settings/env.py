@@ -1,0 +1,102 @@
+"""The one place that reads the process environment.
+
+Every setting Ratusz understands is read here, typed, with its default; the README lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    host: str
+    port: int
+    name: str
+    user: str
+    password: str
+    options: dict[str, str]
+
+
+def parse_database_url(url: str) -> DatabaseURL:
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ValueError(f"DATABASE_URL must start with postgres:// (got {parts.scheme!r})")
+    options: dict[str, str] = {}
+    for pair in filter(None, parts.query.split("&")):
+        key, _, value = pair.partition("=")
+        options[key] = unquote(value)
+    return DatabaseURL(
+        host=unquote(parts.hostname or options.pop("host", "") or "127.0.0.1"),
+        port=parts.port or 5432,
+        name=unquote(parts.path.lstrip("/")) or "ratusz",
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password or ""),
+        options=options,
+    )
+
+
+ENVIRONMENT = _str("RATUSZ_ENV", "development")  # development | test | production
+DEBUG = _bool("DEBUG", ENVIRONMENT == "development")
+SECRET_KEY = _str("SECRET_KEY", "")
+BASE_DOMAIN = _str("BASE_DOMAIN", "localhost").lower().strip(".")
+# Scheme and port used when Ratusz prints or e-mails links to a portal.
+PUBLIC_SCHEME = _str("PUBLIC_SCHEME", "http" if ENVIRONMENT != "production" else "https")
+PUBLIC_PORT = _str("PUBLIC_PORT", "8000" if ENVIRONMENT == "development" else "")
+DATA_DIR = Path(_str("RATUSZ_DATA_DIR", str(BASE_DIR / ".data")))
+
+DATABASE_URL = _str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ratusz")
+# "session": direct connections or PgBouncer in session mode; "transaction": PgBouncer in
+# transaction mode (the search path is then set inside every transaction).
+DB_POOL_MODE = _str("DB_POOL_MODE", "session")
+DB_CONN_MAX_AGE = _int("DB_CONN_MAX_AGE", 300)
+DB_MAX_SCHEMAS_PER_CONNECTION = _int("DB_MAX_SCHEMAS_PER_CONNECTION", 50)
+
+REDIS_URL = _str("REDIS_URL", "")
+CELERY_BROKER_URL = _str("CELERY_BROKER_URL", REDIS_URL)
+TASKS_EAGER = _bool("RATUSZ_TASKS_EAGER", not CELERY_BROKER_URL)
+
+STORAGE = _str("RATUSZ_STORAGE", "local")  # local | s3
+MEDIA_ROOT = _str("MEDIA_ROOT", str(DATA_DIR / "media"))
+STATIC_ROOT = _str("STATIC_ROOT", str(DATA_DIR / "static"))
+S3_BUCKET = _str("S3_BUCKET", "")
+S3_ENDPOINT_URL = _str("S3_ENDPOINT_URL", "")
+S3_REGION = _str("S3_REGION", "")
+S3_ACCESS_KEY_ID = _str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = _str("S3_SECRET_ACCESS_KEY", "")
+
+EMAIL_HOST = _str("EMAIL_HOST", "")
+EMAIL_PORT = _int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = _str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = _str("DEFAULT_FROM_EMAIL", f"Ratusz <noreply@{BASE_DOMAIN}>")
+
+STRIPE_API_KEY = _str("STRIPE_API_KEY", "")
+LOG_LEVEL = _str("LOG_LEVEL", "INFO")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantsConfig(AppConfig):
+    name = "ratusz.tenants"
+    label = "tenants"
+    verbose_name = _("Cities")
+    plane = "control"

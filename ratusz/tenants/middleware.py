@@ -1,0 +1,99 @@
+"""Route each request to the control plane or to a city, and speak the city's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from ratusz.tenants.context import CityRef
+from ratusz.tenants.models import CityStatus
+from ratusz.tenants.routing import resolve_host
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def _host_of(request: HttpRequest) -> str | None:
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return None
+
+
+class CityRoutingMiddleware:
+    """Selects the city's schema and URLs from the Host header.
+
+    The search path is only *declared* here; the database backend sets it once, lazily, on the
+    first query of the request. Whatever happens in the view, the connection is handed back
+    pointing at the public schema.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection.set_schema_to_public()
+        host = _host_of(request)
+        route = resolve_host(host) if host else None
+        if route is None or route.kind == "unknown":
+            return render(request, "errors/unknown_host.html", {"host": host}, status=404)
+        if route.kind == "control":
+            request.city = None  # type: ignore[attr-defined]  # set on every request here
+            request.urlconf = settings.ROOT_URLCONF
+            return self.get_response(request)
+
+        city = route.city
+        assert city is not None
+        if city.status == CityStatus.SUSPENDED:
+            return self._unavailable(request, city, "errors/city_suspended.html", 503)
+        if city.status == CityStatus.ARCHIVED:
+            return self._unavailable(request, city, "errors/city_archived.html", 410)
+        request.city = city  # type: ignore[attr-defined]
+        request.tenant = city  # type: ignore[attr-defined]  # what django-tenants' helpers read
+        request.urlconf = settings.CITY_URLCONF
+        connection.set_tenant(city)
+        try:
+            return self.get_response(request)
+        finally:
+            connection.set_schema_to_public()
+
+    def _unavailable(
+        self, request: HttpRequest, city: CityRef, template: str, status: int
+    ) -> HttpResponse:
+        with translation.override(city.default_language):
+            response = render(request, template, {"city": city}, status=status)
+            response["Content-Language"] = city.default_language
+        if status == 503:
+            response["Retry-After"] = "3600"
+        return response
+
+
+class CityLocaleMiddleware:
+    """A city portal speaks the city's default language unless the visitor picked another of
+    the city's languages; the control plane follows the browser."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        city: CityRef | None = getattr(request, "city", None)
+        if city is not None:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = chosen if chosen in city.languages else city.default_language
+        else:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.setdefault("Content-Language", language)
+        vary = response.get("Vary")
+        response["Vary"] = (
+            f"{vary}, Cookie" if vary and "Cookie" not in vary else (vary or "Cookie")
+        )
+        translation.deactivate()
+        return response

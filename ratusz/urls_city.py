@@ -1,0 +1,29 @@
+"""URLs of a city portal (<slug>.BASE_DOMAIN and the city's own domains)."""
+
+from django.conf import settings
+from django.urls import include, path
+
+from ratusz.accounts import views as accounts
+from ratusz.consultations import views as consultations
+
+urlpatterns = [
+    path("", consultations.home, name="home"),
+    path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    from ratusz.tenants.storage import city_folder
+
+    def _media(request, path):  # type: ignore[no-untyped-def]  # development only
+        # Serve only the current city's folder: a path into another city's folder is a 404.
+        prefix = city_folder() + "/"
+        if not path.startswith(prefix):
+            from django.http import Http404
+
+            raise Http404
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns.append(path("media/<path:path>", _media))

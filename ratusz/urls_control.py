@@ -1,0 +1,10 @@
+"""URLs of the control plane (BASE_DOMAIN)."""
+
+from django.urls import include, path
+
+from ratusz.onboarding import views as onboarding
+
+urlpatterns = [
+    path("", onboarding.landing, name="landing"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
