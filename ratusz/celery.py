@@ -6,7 +6,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratusz.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratusz.settings.base")
 
 app = Celery("ratusz", task_cls="ratusz.tenants.tasks:CityAwareTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")

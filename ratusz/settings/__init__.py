@@ -1,3 +1,2 @@
-"""Settings: `base` holds everything; components pick real services or embedded defaults."""
-
-from ratusz.settings.base import *  # noqa: F403
+"""Settings. `base` is the settings module (DJANGO_SETTINGS_MODULE=ratusz.settings.base);
+`test` gives the test suite its defaults before `base` reads the environment."""

@@ -1,0 +1,262 @@
+"""How long provisioning one city takes with 1, 10, 100 and 1,000 cities already present.
+
+Three paths, measured in the same run, on the same models, in the same database:
+
+- ours:    `ratusz.tenants.services.provision_city` (schema from the blueprint DDL in one script);
+- default: what django-tenants does for a new tenant: save the tenant and its domain, CREATE
+           SCHEMA, then django-tenants' own `migrate_schemas --tenant --schema <new>` replays
+           every migration into it;
+- clone:   django-tenants' TENANT_BASE_SCHEMA path: `CloneSchema().clone_schema(base, new)`
+           from a migrated base schema, then `migrate_schemas --fake` for the new schema, as
+           `TenantMixin.create_schema` does.
+
+Every path creates the same rows: the city, its primary domain, its schema, the city-plane
+defaults (city initializers) and its first administrator's invitation. Each sample city is
+removed again after it is measured (not timed), so every sample sees exactly N cities. The slow
+paths run with django-tenants' stock introspection unless `--baseline-introspection ours`.
+
+    .venv/bin/python benchmarks/provision.py                      # the full run (~10 minutes)
+    .venv/bin/python benchmarks/provision.py --levels 1,10 --samples 3 --slow-samples 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+import benchsupport as bench
+
+PATHS = ("ours", "default", "clone")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--levels",
+        default="1,10,100,1000",
+        help="numbers of cities present when measuring, comma-separated (default 1,10,100,1000)",
+    )
+    parser.add_argument("--samples", type=int, default=25, help="samples of our path per level")
+    parser.add_argument(
+        "--slow-samples", type=int, default=5, help="samples of each django-tenants path per level"
+    )
+    parser.add_argument("--server", default=bench.DEFAULT_SERVER, help="PostgreSQL server URL")
+    parser.add_argument("--database", default="ratusz_bench", help="dropped and created afresh")
+    parser.add_argument(
+        "--baseline-introspection",
+        choices=("stock", "ours"),
+        default="stock",
+        help="introspection used by the django-tenants paths (default: django-tenants' own)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return parser.parse_args()
+
+
+# --- the three paths ---------------------------------------------------------------------------
+
+
+def provision_ours(slug: str) -> None:
+    from ratusz.tenants.services import provision_city
+
+    provision_city(name=f"City {slug}", slug=slug, admin_email=f"admin@{slug}.example.org")
+
+
+def _finish_city(city: object, host: str) -> None:
+    """What provision_city does after the schema exists: defaults and the first invitation."""
+    from django.conf import settings
+
+    from ratusz.accounts.models import Role
+    from ratusz.accounts.services import create_invitation
+    from ratusz.tenants.context import CityRef, city_context
+    from ratusz.tenants.initializers import NewCity, city_initializers
+    from ratusz.tenants.models import City
+
+    assert isinstance(city, City)
+    ref = CityRef.from_city(city, host)
+    admin_email = f"admin@{city.slug}.example.org"
+    with city_context(ref):
+        for initializer in city_initializers():
+            initializer(NewCity(city=ref, admin_email=admin_email, admin_name=""))
+        create_invitation(
+            email=admin_email, role=Role.ADMINISTRATOR, valid_days=settings.INVITATION_VALID_DAYS
+        )
+
+
+def _new_city(slug: str) -> tuple[object, str]:
+    from django.conf import settings
+
+    from ratusz.tenants.models import City
+    from ratusz.tenants.slugs import schema_name_for
+
+    city = City(schema_name=schema_name_for(slug), slug=slug, name=f"City {slug}", languages=["pl"])
+    city.save(verbosity=0)
+    return city, f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def provision_default(slug: str, introspection: str) -> None:
+    """TenantMixin.save() with auto_create_schema, then the domain (django-tenants' docs)."""
+    from django.db import connection
+    from django_tenants.utils import quote_schema_name, schema_exists
+
+    from ratusz.tenants.models import City, Domain
+
+    with bench.introspection(introspection):
+        city, host = _new_city(slug)
+        assert isinstance(city, City)
+        # TenantMixin.create_schema(check_if_exists=True) without a base schema:
+        if not schema_exists(city.schema_name):
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE SCHEMA {quote_schema_name(city.schema_name)}")
+            bench.plain_migrate_schemas("standard", tenant=True, schema_name=city.schema_name)
+        connection.set_schema_to_public()
+        Domain.objects.create(domain=host, tenant=city, is_primary=True)
+        _finish_city(city, host)
+
+
+def provision_clone(slug: str, introspection: str) -> None:
+    """TenantMixin.create_schema with TENANT_BASE_SCHEMA: clone, then fake the migrations."""
+    from django.conf import settings
+    from django.db import connection
+    from django_tenants.clone import CloneSchema
+
+    from ratusz.tenants.models import City, Domain
+
+    with bench.introspection(introspection):
+        city, host = _new_city(slug)
+        assert isinstance(city, City)
+        CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, city.schema_name, "DATA")
+        bench.plain_migrate_schemas(
+            "standard", tenant=True, fake=True, schema_name=city.schema_name
+        )
+        connection.set_schema_to_public()
+        Domain.objects.create(domain=host, tenant=city, is_primary=True)
+        _finish_city(city, host)
+
+
+def remove_city(slug: str) -> None:
+    from ratusz.tenants.models import City
+    from ratusz.tenants.services import purge_city
+
+    city = City.objects.filter(slug=slug).first()
+    if city is not None:
+        purge_city(city=city)
+
+
+def measure(provision: Callable[[str], None], slug: str) -> float:
+    from django.db import connection
+
+    connection.ensure_connection()
+    started = time.perf_counter()
+    try:
+        provision(slug)
+        return time.perf_counter() - started
+    finally:
+        connection.set_schema_to_public()
+        remove_city(slug)
+        # A request boundary, as in production (connections serving many cities are recycled).
+        connection.close_if_unusable_or_obsolete()
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    args = parse_args()
+    levels = sorted({int(level) for level in args.levels.split(",") if level.strip()})
+    bench.prepare(args.server, args.database)
+
+    from ratusz.tenants.blueprint import current_blueprint
+    from ratusz.tenants.models import City
+
+    print(f"# provisioning benchmark: {bench.machine()}")
+    print(
+        f"# database {args.database}; {args.samples} samples of ours and {args.slow_samples} of "
+        f"each django-tenants path per level; baseline introspection: "
+        f"{args.baseline_introspection}; blueprint: {current_blueprint().tables} tables",
+        flush=True,
+    )
+    paths: dict[str, Callable[[str], None]] = {
+        "ours": provision_ours,
+        "default": lambda slug: provision_default(slug, args.baseline_introspection),
+        "clone": lambda slug: provision_clone(slug, args.baseline_introspection),
+    }
+    results: dict[tuple[int, str], list[float]] = {}
+    started = time.perf_counter()
+    for level in levels:
+        filled = bench.fill_cities(level)
+        assert City.objects.count() == level
+        print(f"# {level} cities present (filled in {filled:.1f} s)", file=sys.stderr, flush=True)
+        for path in PATHS:
+            results[(level, path)] = []
+        # Interleave the paths so that noise from other work on the machine hits all of them.
+        for sample in range(max(args.samples, args.slow_samples)):
+            for path in PATHS:
+                wanted = args.samples if path == "ours" else args.slow_samples
+                if sample < wanted:
+                    slug = f"{path}-{level}-{sample}"
+                    results[(level, path)].append(measure(paths[path], slug))
+        assert City.objects.count() == level, "a sample city was left behind"
+        ours = results[(level, "ours")]
+        print(
+            f"#   ours median {bench.median(ours):.3f} s; default median "
+            f"{bench.median(results[(level, 'default')] or [0]):.3f} s; clone median "
+            f"{bench.median(results[(level, 'clone')] or [0]):.3f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    rows: list[list[str]] = []
+    for level in levels:
+        ours = results[(level, "ours")]
+        for path in PATHS:
+            times = results[(level, path)]
+            if not times:
+                continue
+            rows.append(
+                [
+                    str(level),
+                    path,
+                    str(len(times)),
+                    f"{bench.median(times):.3f}",
+                    f"{bench.percentile(times, 95):.3f}",
+                    f"{min(times):.3f}",
+                    "" if path == "ours" else bench.ratio(bench.median(times), bench.median(ours)),
+                    ""
+                    if path == "ours"
+                    else bench.ratio(bench.percentile(times, 95), bench.percentile(ours, 95)),
+                ]
+            )
+    print()
+    print(
+        bench.table(
+            [
+                "cities",
+                "path",
+                "n",
+                "median s",
+                "p95 s",
+                "min s",
+                "x ours (median)",
+                "x ours (p95)",
+            ],
+            rows,
+        )
+    )
+    print()
+    worst = results[(levels[-1], "ours")]
+    default = results[(levels[-1], "default")]
+    print(f"with {levels[-1]} cities present:")
+    print(f"  ours median {bench.median(worst):.3f} s (target <= 0.5 s)")
+    if default:
+        speedup = bench.median(default) / bench.median(worst)
+        print(f"  default/ours {speedup:.1f}x (target >= 10x)")
+    print(f"total run {time.perf_counter() - started:.0f} s (after set-up)")
+    if not args.keep:
+        bench.drop_database(args.server, args.database)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""Shared fixtures. Two cities are provisioned once per test session (through the production
+`provision_city` service) and every test runs in a transaction that is rolled back, so tests
+see clean cities without rebuilding them. Tests that need committed data (workers, live
+servers, concurrency) use `live_db` and make their own cities, removed afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from ratusz.accounts.models import Role, User
+from ratusz.accounts.services import accept_invitation, create_invitation
+from ratusz.tenants.context import CityRef, city_context
+from ratusz.tenants.models import City
+from ratusz.tenants.services import ProvisionedCity, provision_city, purge_city
+
+
+@dataclass(frozen=True)
+class CityUnderTest:
+    model: City
+    ref: CityRef
+    host: str
+    invitation_url: str
+
+    @property
+    def schema(self) -> str:
+        return self.ref.schema_name
+
+    def client(self, **defaults: str) -> Client:
+        return Client(HTTP_HOST=self.host, **defaults)
+
+
+def _as_fixture(made: ProvisionedCity) -> CityUnderTest:
+    return CityUnderTest(
+        model=made.city,
+        ref=made.ref,
+        host=made.ref.primary_domain,
+        invitation_url=made.invitation_url,
+    )
+
+
+@pytest.fixture(scope="session")
+def _session_cities(django_db_setup, django_db_blocker) -> Iterator[dict[str, CityUnderTest]]:
+    with django_db_blocker.unblock():
+        cities = {
+            "city": _as_fixture(
+                provision_city(
+                    name="Gdańsk",
+                    slug="gdansk-test",
+                    admin_email="admin@gdansk.example",
+                    default_language="pl",
+                    languages=["pl", "en"],
+                    status="active",
+                )
+            ),
+            "other_city": _as_fixture(
+                provision_city(
+                    name="Springfield",
+                    slug="springfield-test",
+                    admin_email="admin@springfield.example",
+                    country="US",
+                    default_language="en",
+                    languages=["en"],
+                    time_zone="America/Chicago",
+                    status="active",
+                )
+            ),
+        }
+    yield cities
+
+
+@pytest.fixture
+def city(_session_cities, db) -> CityUnderTest:
+    """Gdańsk: Polish by default, also in English."""
+    return _session_cities["city"]
+
+
+@pytest.fixture
+def other_city(_session_cities, db) -> CityUnderTest:
+    """Springfield: English only."""
+    return _session_cities["other_city"]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public() -> Iterator[None]:
+    """No test may leave the connection pointing at a city."""
+    yield
+    if hasattr(connection, "set_schema_to_public"):
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def resident(city: CityUnderTest) -> User:
+    with city_context(city.ref):
+        return User.objects.create_user(
+            "mieszkanka@example.com", "correct horse battery", full_name="Anna Nowak"
+        )
+
+
+@pytest.fixture
+def city_admin(city: CityUnderTest) -> User:
+    """An administrator of `city`, made the way production makes one: through an invitation."""
+    with city_context(city.ref):
+        issued = create_invitation(
+            email="urzednik@gdansk.example", role=Role.ADMINISTRATOR, full_name="Jan Kowalski"
+        )
+        return accept_invitation(
+            token=issued.token, full_name="Jan Kowalski", password="correct horse battery"
+        )
+
+
+@pytest.fixture
+def operator(db) -> User:
+    """An operator account in the public schema."""
+    connection.set_schema_to_public()
+    return User.objects.create_user(
+        "operator@ratusz.example",
+        "correct horse battery",
+        role=Role.OPERATOR,
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def control_client() -> Client:
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture
+def live_db(django_db_setup, django_db_blocker) -> Iterator[list[City]]:
+    """Committed database access. Cities a test provisions are purged afterwards; append any
+    you make to the yielded list, or make them with `make_city` below."""
+    made: list[City] = []
+    with django_db_blocker.unblock():
+        before = set(City.objects.values_list("pk", flat=True))
+        users_before = set(User.objects.values_list("pk", flat=True))
+        yield made
+        connection.set_schema_to_public()
+        for city in City.objects.exclude(pk__in=before):
+            purge_city(city=city)
+        User.objects.exclude(pk__in=users_before).delete()
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def make_city(live_db):
+    """Provision a throwaway city with committed data (purged after the test)."""
+
+    def make(**overrides: object) -> CityUnderTest:
+        number = next(_counter)
+        options: dict[str, object] = {
+            "name": f"Miasto {number}",
+            "slug": f"miasto-{number}",
+            "admin_email": f"admin{number}@example.com",
+            "languages": ["pl", "en"],
+            "status": "active",
+        }
+        options.update(overrides)
+        made = provision_city(**options)  # type: ignore[arg-type]
+        live_db.append(made.city)
+        return _as_fixture(made)
+
+    return make
