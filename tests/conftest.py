@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
@@ -45,7 +46,7 @@ def _as_fixture(made: ProvisionedCity) -> CityUnderTest:
 
 
 @pytest.fixture(scope="session")
-def _session_cities(django_db_setup, django_db_blocker) -> Iterator[dict[str, CityUnderTest]]:
+def _session_cities(django_db_setup, django_db_blocker) -> dict[str, CityUnderTest]:
     with django_db_blocker.unblock():
         cities = {
             "city": _as_fixture(
@@ -71,7 +72,7 @@ def _session_cities(django_db_setup, django_db_blocker) -> Iterator[dict[str, Ci
                 )
             ),
         }
-    yield cities
+    return cities
 
 
 @pytest.fixture
@@ -87,11 +88,13 @@ def other_city(_session_cities, db) -> CityUnderTest:
 
 
 @pytest.fixture(autouse=True)
-def _back_to_public() -> Iterator[None]:
-    """No test may leave the connection pointing at a city."""
+def _clean_slate() -> Iterator[None]:
+    """No test may leave the connection pointing at a city, or cache entries (which outlive
+    the rolled-back transaction) for the next test."""
     yield
-    if hasattr(connection, "set_schema_to_public"):
-        connection.set_schema_to_public()
+    connection.set_schema_to_public()
+    for alias in ("default", "control"):
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -168,3 +171,14 @@ def make_city(live_db):
         return _as_fixture(made)
 
     return make
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...` runs what the block schedules with on_commit, as a real commit
+    would (tests run inside a transaction that is rolled back)."""
+
+    def block():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block

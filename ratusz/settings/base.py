@@ -143,7 +143,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.STATIC_ROOT
+# Outside production static files come straight from the apps (WhiteNoise's finders), so
+# there is no collected folder to serve or to warn about.
+STATIC_ROOT = env.STATIC_ROOT if PRODUCTION or env.STATIC_ROOT_ALWAYS else None
 STATICFILES_DIRS = [BASE_DIR / "ratusz" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT

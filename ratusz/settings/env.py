@@ -85,6 +85,7 @@ TASKS_EAGER = _bool("RATUSZ_TASKS_EAGER", not CELERY_BROKER_URL)
 STORAGE = _str("RATUSZ_STORAGE", "local")  # local | s3
 MEDIA_ROOT = _str("MEDIA_ROOT", str(DATA_DIR / "media"))
 STATIC_ROOT = _str("STATIC_ROOT", str(DATA_DIR / "static"))
+STATIC_ROOT_ALWAYS = "STATIC_ROOT" in os.environ  # collectstatic outside production
 S3_BUCKET = _str("S3_BUCKET", "")
 S3_ENDPOINT_URL = _str("S3_ENDPOINT_URL", "")
 S3_REGION = _str("S3_REGION", "")

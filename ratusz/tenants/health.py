@@ -23,10 +23,10 @@ def check_database() -> str | None:
 def check_broker() -> str | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None  # tasks run in-process: nothing to reach
-    from ratusz.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # as above
         return f"{type(exc).__name__}: {exc}"
