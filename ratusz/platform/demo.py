@@ -180,7 +180,7 @@ def seed_demo_city(demo: DemoCity) -> SeededCity:
         with city_context(made.ref):
             for step in CONTENT_STEPS:
                 step(demo)
-    _remember_invitation(demo.slug, made.invitation_url)
+    _remember_token(demo.slug, made.invitation_url)
     logger.info("seeded demo city %s", demo.slug)
     return SeededCity(
         name=made.city.name,
@@ -198,24 +198,22 @@ def _describe_existing(demo: DemoCity, city: City) -> SeededCity:
         Domain.objects.filter(tenant=city, is_primary=True).values_list("domain", flat=True).first()
         or f"{city.slug}.{settings.BASE_DOMAIN}"
     )
-    invitation_url = _remembered_invitation(demo.slug)
+    token = _remembered_token(demo.slug)
     with city_context(CityRef.from_city(city, host)):
         has_account = User.objects.filter(email__iexact=demo.admin_email).exists()
-        if invitation_url is not None and not _is_open(invitation_url):
-            invitation_url = None
+        still_open = token is not None and not has_account and _is_open(token)
     return SeededCity(
         name=city.name,
         slug=city.slug,
         created=False,
         portal_url=city_url(host),
         admin_email=demo.admin_email,
-        invitation_url=None if has_account else invitation_url,
+        invitation_url=city_url(host, f"/invitation/{token}/") if still_open else None,
         admin_has_account=has_account,
     )
 
 
-def _is_open(invitation_url: str) -> bool:
-    token = invitation_url.rstrip("/").rsplit("/", 1)[-1]
+def _is_open(token: str) -> bool:
     try:
         find_open_invitation(token)
     except InvitationInvalid:
@@ -224,11 +222,11 @@ def _is_open(invitation_url: str) -> bool:
 
 
 # Invitation tokens are shown once and only their hash is stored in the database. So that the
-# development server can show a demo administrator's link again on its next start, the links
+# development server can show a demo administrator's link again on its next start, the tokens
 # of demo cities are kept in the local data folder (readable by this user only), per database.
 
 
-def _links_file() -> Path:
+def _tokens_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-invitations.json"
 
 
@@ -237,25 +235,26 @@ def _database_key(slug: str) -> str:
     return f"{db['HOST']}:{db['PORT']}/{db['NAME']}/{slug}"
 
 
-def _read_links() -> dict[str, str]:
+def _read_tokens() -> dict[str, str]:
     try:
-        data = json.loads(_links_file().read_text())
+        data = json.loads(_tokens_file().read_text())
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _remembered_invitation(slug: str) -> str | None:
-    return _read_links().get(_database_key(slug))
+def _remembered_token(slug: str) -> str | None:
+    return _read_tokens().get(_database_key(slug))
 
 
-def _remember_invitation(slug: str, url: str) -> None:
-    links = {**_read_links(), _database_key(slug): url}
-    path = _links_file()
+def _remember_token(slug: str, invitation_url: str) -> None:
+    token = invitation_url.rstrip("/").rsplit("/", 1)[-1]
+    tokens = {**_read_tokens(), _database_key(slug): token}
+    path = _tokens_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as out:
-            json.dump(links, out, indent=2, sort_keys=True)
+            json.dump(tokens, out, indent=2, sort_keys=True)
     except OSError as exc:  # only a convenience: the link was printed already
-        logger.warning("could not keep the demo invitation links in %s: %s", path, exc)
+        logger.warning("could not keep the demo invitation tokens in %s: %s", path, exc)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import caches
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.test import Client, RequestFactory, override_settings
 
 from ratusz.accounts.models import User
@@ -207,7 +207,7 @@ def test_search_path_after_a_savepoint_rollback_inside_another_city(city, other_
 def test_search_path_after_a_failed_statement(city):
     with city_context(city.ref):
         PortalSettings.objects.count()
-        with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(ProgrammingError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")
         assert PortalSettings.objects.get().city_id == city.model.pk
 

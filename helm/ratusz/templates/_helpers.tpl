@@ -93,7 +93,11 @@ The ConfigMap's data: the non-empty `config` values, quoted, plus RATUSZ_ENV=pro
 {{- if eq $name "RATUSZ_ENV" }}
 {{- fail "config.RATUSZ_ENV: the chart always runs Ratusz with RATUSZ_ENV=production" }}
 {{- end }}
-{{- if and (ne $name "BASE_DOMAIN") (not (kindIs "invalid" $value)) (ne (toString $value) "") }}
+{{- $set := and (not (kindIs "invalid" $value)) (ne (toString $value) "") }}
+{{- if and $set (or (has $name $.Values.secret.required) (has $name $.Values.secret.optional)) }}
+{{- fail (printf "%s is set both in config and in the Secret's keys: keep one (set config.%s to \"\" to read it from the Secret)" $name $name) }}
+{{- end }}
+{{- if and $set (ne $name "BASE_DOMAIN") }}
 {{ $name }}: {{ toString $value | quote }}
 {{- end }}
 {{- end }}
@@ -139,7 +143,7 @@ envFrom:
   - configMapRef:
       name: {{ include "ratusz.fullname" . }}
 env:
-  {{- include "ratusz.secretEnv" (dict "root" .) | nindent 2 }}
+  {{- include "ratusz.secretEnv" (dict "root" . "databaseUrlKey" "") | trim | nindent 2 }}
 {{- end }}
 
 {{/*
@@ -161,11 +165,13 @@ volumeMounts:
 {{- end }}
 
 {{/*
-Pod-level settings shared by every pod. Pass the component's values as .component.
+Pod-level settings shared by every pod. Pass the component's values as .component, and
+"hook" true for a pre-install hook: it runs before the chart's ServiceAccount exists, so it uses
+the namespace's default one (migrations need no Kubernetes or cloud permissions).
 */}}
 {{- define "ratusz.podSpecCommon" -}}
-{{- $root := .root }}
-serviceAccountName: {{ include "ratusz.serviceAccountName" $root }}
+{{- $root := .root -}}
+serviceAccountName: {{ if and .hook $root.Values.serviceAccount.create }}default{{ else }}{{ include "ratusz.serviceAccountName" $root }}{{ end }}
 automountServiceAccountToken: false
 {{- with $root.Values.imagePullSecrets }}
 imagePullSecrets:
