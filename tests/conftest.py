@@ -46,6 +46,24 @@ def _as_fixture(made: ProvisionedCity) -> CityUnderTest:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """Always create the test database, also for a run whose tests only use `live_db`
+    (pytest-django would otherwise leave the connection on the development database)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=verbosity, interactive=False, keepdb=django_db_keepdb, aliases={"default"}
+        )
+    assert connection.settings_dict["NAME"].startswith("test_")
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
 def _session_cities(django_db_setup, django_db_blocker) -> dict[str, CityUnderTest]:
     with django_db_blocker.unblock():
         cities = {
@@ -139,6 +157,7 @@ def live_db(django_db_setup, django_db_blocker) -> Iterator[list[City]]:
     """Committed database access. Cities a test provisions are purged afterwards; append any
     you make to the yielded list, or make them with `make_city` below."""
     made: list[City] = []
+    assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
     with django_db_blocker.unblock():
         before = set(City.objects.values_list("pk", flat=True))
         users_before = set(User.objects.values_list("pk", flat=True))

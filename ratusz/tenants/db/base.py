@@ -62,7 +62,7 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         if (
             self.connection is not None
             and limit
-            and len(self.schemas_touched) >= limit
+            and len(self.schemas_touched) > limit
             and not self.in_atomic_block
         ):
             self.close()

@@ -1,0 +1,164 @@
+"""Fleet operations: migrations across cities, connection recycling, pooling, deployment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import close_old_connections, connection, transaction
+from django.test import override_settings
+
+from ratusz.consultations.models import PortalSettings
+from ratusz.tenants.context import city_context
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_ratusz(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ratusz", *args],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ratusz.settings.base", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def records(schema: str, app: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT name FROM "{schema}".django_migrations WHERE app = %s', [app])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def forget_migration(schema: str, *, drop_table: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM \"{schema}\".django_migrations WHERE app = 'consultations'")
+        if drop_table:
+            cursor.execute(f'DROP TABLE "{schema}".consultations_portalsettings')
+
+
+def test_a_no_op_run_checks_cities_without_migrating_them(make_city, capsys):
+    make_city()
+    make_city()
+    call_command("migrate_schemas", verbosity=1)
+    out = capsys.readouterr().out
+    assert "0 with pending migrations" in out
+    assert "0 migrated, 0 failed" in out
+
+
+def test_one_citys_failure_does_not_stop_the_others_and_a_rerun_finishes(make_city, capsys):
+    broken, healthy = make_city(), make_city()
+    # The broken city lost its migration record but kept the table: re-applying fails.
+    forget_migration(broken.schema, drop_table=False)
+    # The healthy city really is behind: it is migrated.
+    forget_migration(healthy.schema, drop_table=True)
+    with pytest.raises(CommandError, match="1 cities failed"):
+        call_command("migrate_schemas", verbosity=1, jobs=2)
+    captured = capsys.readouterr()
+    assert broken.schema in captured.err
+    assert "already exists" in captured.err
+    assert records(healthy.schema, "consultations") == ["0001_portal_settings"]
+    assert records(broken.schema, "consultations") == []
+
+    # The operator fixes the cause; running again finishes the rest only.
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{broken.schema}".consultations_portalsettings')
+    call_command("migrate_schemas", verbosity=1, jobs=2)
+    out = capsys.readouterr().out
+    assert "1 with pending migrations" in out
+    assert records(broken.schema, "consultations") == ["0001_portal_settings"]
+
+
+def test_migrate_schemas_can_target_one_city_and_refuses_unknown_ones(make_city):
+    city = make_city()
+    forget_migration(city.schema, drop_table=True)
+    call_command("migrate_schemas", schema=city.schema, verbosity=0)
+    assert records(city.schema, "consultations") == ["0001_portal_settings"]
+    with pytest.raises(CommandError, match="No city has the schema"):
+        call_command("migrate_schemas", schema="nowhere", verbosity=0)
+
+
+def test_connections_are_recycled_after_touching_many_cities(make_city):
+    cities = [make_city(), make_city(), make_city()]
+    with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3):
+        connection.close()
+        connection.ensure_connection()
+        first = connection.connection
+        # A WSGI server ends each request with close_old_connections(); Django's test client
+        # skips that on purpose, so the test does it after each request.
+        for city in cities[:2]:
+            city.client().get("/")
+            close_old_connections()
+        assert connection.connection is first  # public + 2 cities: still under the limit
+        cities[2].client().get("/")
+        close_old_connections()
+        assert connection.connection is None  # recycled at the request boundary
+        cities[0].client().get("/")
+        assert connection.connection is not first
+        assert len(connection.schemas_touched) <= 2
+
+
+def test_with_transaction_pooling_the_path_is_set_in_every_transaction(make_city):
+    city = make_city()
+    with city_context(city.ref):
+        PortalSettings.objects.count()
+        with override_settings(DB_POOL_MODE="transaction"):
+            before = connection.search_path_sets
+            with transaction.atomic():
+                for _ in range(3):
+                    PortalSettings.objects.count()
+            assert connection.search_path_sets == before + 1  # once for the transaction
+            with transaction.atomic():
+                PortalSettings.objects.count()
+            assert connection.search_path_sets == before + 2  # and again for the next one
+        # Direct connections keep the path across transactions.
+        before = connection.search_path_sets
+        with transaction.atomic():
+            PortalSettings.objects.count()
+        assert connection.search_path_sets == before
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = run_ratusz(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        RATUSZ_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        BASE_DOMAIN="ratusz.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_ratusz("check", RATUSZ_ENV="production", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_database_that_is_down_gets_a_clear_message_and_a_non_zero_exit():
+    result = run_ratusz("migrate_schemas", DATABASE_URL="postgres://postgres@127.0.0.1:1/ratusz")
+    assert result.returncode == 2
+    assert "cannot reach the database 'ratusz' at 127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_create_city_with_a_bad_slug_exits_non_zero_with_the_reason(live_db):
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    result = run_ratusz(
+        "create_city", "Gdańsk", "--slug", "admin", "--admin-email", "a@b.pl", DATABASE_URL=url
+    )
+    assert result.returncode == 1
+    assert "reserved by the platform" in result.stderr
+    assert "Traceback" not in result.stderr
