@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
 
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.services import accept_invitation, create_invitation
 from ratusz.tenants.context import CityRef, city_context
+from ratusz.tenants.db import connection
 from ratusz.tenants.models import City
 from ratusz.tenants.services import ProvisionedCity, provision_city, purge_city
 
@@ -32,7 +33,7 @@ class CityUnderTest:
     def schema(self) -> str:
         return self.ref.schema_name
 
-    def client(self, **defaults: str) -> Client:
+    def client(self, **defaults: Any) -> Client:
         return Client(HTTP_HOST=self.host, **defaults)
 
 
@@ -54,12 +55,22 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         config = setup_databases(
-            verbosity=verbosity, interactive=False, keepdb=django_db_keepdb, aliases={"default"}
+            verbosity=verbosity,
+            interactive=False,
+            keepdb=django_db_keepdb,
+            aliases={"default"},  # type: ignore[arg-type]  # the stubs say Mapping; Django iterates
         )
     assert connection.settings_dict["NAME"].startswith("test_")
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            # Threads of live servers (and forked migration workers) may still hold
+            # connections to the test database; end them so it can be dropped.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
             teardown_databases(config, verbosity=verbosity)
 
 

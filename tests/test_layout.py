@@ -32,6 +32,7 @@ def test_import_platform_is_the_standard_library_module():
 
 def test_our_platform_app_lives_inside_the_product_package():
     app = importlib.import_module("ratusz.platform")
+    assert app.__file__ is not None
     assert Path(app.__file__).resolve().is_relative_to(ROOT / "ratusz")
     import platform
 

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import quote_schema_name as q
 
+from ratusz.tenants.db import connection
 from ratusz.tenants.models import SchemaBlueprint
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from ratusz.tenants.db import connection
 
 
 def city_key(key: str, key_prefix: str, version: int) -> str:

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
-from django.db import connection
+
+from ratusz.tenants.db import connection
 
 if TYPE_CHECKING:
     from ratusz.tenants.models import City
 
 
 class HasSchema(Protocol):
-    schema_name: str
+    @property
+    def schema_name(self) -> str: ...
 
 
 @dataclass(frozen=True)

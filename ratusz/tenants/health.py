@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+from ratusz.tenants.db import connection
 
 
 def check_database() -> str | None:
@@ -21,12 +22,12 @@ def check_database() -> str | None:
 
 
 def check_broker() -> str | None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return None  # tasks run in-process: nothing to reach
     from kombu import Connection
 
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        with Connection(getattr(settings, "CELERY_BROKER_URL", ""), connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # as above
         return f"{type(exc).__name__}: {exc}"
@@ -50,7 +51,9 @@ class HealthCheckMiddleware:
             body = {
                 "ready": not problems,
                 "problems": problems,
-                "tasks": "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "broker",
+                "tasks": "in-process"
+                if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+                else "broker",
             }
             return HttpResponse(
                 json.dumps(body), status=503 if problems else 200, content_type="application/json"

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
 from ratusz.tenants.context import CityRef
+from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus
 from ratusz.tenants.routing import resolve_host
 
@@ -41,10 +41,11 @@ class CityRoutingMiddleware:
         host = _host_of(request)
         route = resolve_host(host) if host else None
         if route is None or route.kind == "unknown":
-            return render(request, "errors/unknown_host.html", {"host": host}, status=404)
+            with translation.override(translation.get_language_from_request(request)):
+                return render(request, "errors/unknown_host.html", {"host": host}, status=404)
         if route.kind == "control":
             request.city = None  # type: ignore[attr-defined]  # set on every request here
-            request.urlconf = settings.ROOT_URLCONF
+            request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]  # Django reads it
             return self.get_response(request)
 
         city = route.city
@@ -55,7 +56,7 @@ class CityRoutingMiddleware:
             return self._unavailable(request, city, "errors/city_archived.html", 410)
         request.city = city  # type: ignore[attr-defined]
         request.tenant = city  # type: ignore[attr-defined]  # what django-tenants' helpers read
-        request.urlconf = settings.CITY_URLCONF
+        request.urlconf = settings.CITY_URLCONF  # type: ignore[attr-defined]  # as above
         connection.set_tenant(city)
         try:
             return self.get_response(request)

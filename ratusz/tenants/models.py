@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
@@ -17,21 +19,32 @@ class CityStatus(models.TextChoices):
 
 
 class City(TenantMixin):
+    # Field types are spelled out: TenantMixin is untyped, which hides them from mypy.
     # Schemas are created by ratusz.tenants.provisioning, never as a side effect of save().
     auto_create_schema = False
     auto_drop_schema = False
 
-    slug = models.SlugField(_("subdomain"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, default="PL")
-    default_language = models.CharField(_("default language"), max_length=8, default="pl")
-    languages = ArrayField(models.CharField(max_length=8), verbose_name=_("languages"))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Warsaw")
-    status = models.CharField(
+    slug: models.SlugField[str, str] = models.SlugField(_("subdomain"), max_length=40, unique=True)
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=200)
+    country: models.CharField[str, str] = models.CharField(_("country"), max_length=2, default="PL")
+    default_language: models.CharField[str, str] = models.CharField(
+        _("default language"), max_length=8, default="pl"
+    )
+    languages: ArrayField[list[str], list[str]] = ArrayField(
+        models.CharField(max_length=8), verbose_name=_("languages")
+    )
+    time_zone: models.CharField[str, str] = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Warsaw"
+    )
+    status: models.CharField[str, str] = models.CharField(
         _("status"), max_length=16, choices=CityStatus.choices, default=CityStatus.TRIAL
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("created"), auto_now_add=True
+    )
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("updated"), auto_now=True
+    )
 
     class Meta:
         verbose_name = _("city")
@@ -52,7 +65,10 @@ class City(TenantMixin):
 
 
 class Domain(DomainMixin):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Annotated because DomainMixin is untyped, which hides the field types from mypy.
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("created"), auto_now_add=True
+    )
 
     class Meta:
         verbose_name = _("domain")

@@ -23,9 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrate
-from django.db import connection, connections
+from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name as q
+
+from ratusz.tenants.db import connection
 
 
 @dataclass
@@ -94,6 +96,17 @@ def migrate_schema(schema: str, migrate_options: dict[str, Any] | None = None) -
     )
 
 
+def _init_worker(settings_module: str, database: dict[str, Any]) -> None:
+    """Set up Django in a fresh worker process, on the parent's database."""
+    import os
+
+    import django
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    django.setup()
+    connections["default"].settings_dict.update(database)
+
+
 def _worker_migrate(schema: str, migrate_options: dict[str, Any]) -> SchemaResult:
     try:
         result = migrate_schema(schema, migrate_options)
@@ -123,10 +136,22 @@ def migrate_cities(
         for schema in schemas:
             done(_worker_migrate(schema, options))
         return results
-    # Children must not share the parent's socket to PostgreSQL.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # Fresh interpreters rather than forks: forking a process that runs threads (a web
+    # server, a task worker, a test's live server) can copy a held lock and hang the child.
+    import os
+
+    database = {
+        key: value
+        for key, value in connections["default"].settings_dict.items()
+        if key in {"NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS"}
+    }
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(schemas)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "ratusz.settings.base"), database),
+    ) as pool:
         futures = {pool.submit(_worker_migrate, schema, options): schema for schema in schemas}
         for future in as_completed(futures):
             try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name
 
@@ -18,6 +18,7 @@ from ratusz.accounts.services import create_invitation
 from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.context import CityRef, city_context
+from ratusz.tenants.db import connection
 from ratusz.tenants.initializers import NewCity, city_initializers
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain

@@ -12,8 +12,9 @@ import posixpath
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
-from django.db import connection
 from storages.backends.s3 import S3Storage
+
+from ratusz.tenants.db import connection
 
 CITIES_FOLDER = "cities"
 
@@ -30,18 +31,19 @@ def city_folder() -> str:
 class CityFileSystemStorage(FileSystemStorage):
     """MEDIA_ROOT/cities/<schema>/..., served at MEDIA_URL/cities/<schema>/..."""
 
-    @property  # type: ignore[override]  # Django caches it per instance; here it follows the city
+    # Django caches these per instance; here they follow the current city.
+    @property
     def base_location(self) -> str:
-        root = str(self._value_or_setting(self._location, settings.MEDIA_ROOT))
+        root = str(self._value_or_setting(getattr(self, "_location", None), settings.MEDIA_ROOT))
         return os.path.join(root, city_folder())
 
-    @property  # type: ignore[override]  # as above
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    @property  # type: ignore[override]  # as above
+    @property
     def base_url(self) -> str:
-        root = str(self._value_or_setting(self._base_url, settings.MEDIA_URL))
+        root = str(self._value_or_setting(getattr(self, "_base_url", None), settings.MEDIA_URL))
         if not root.endswith("/"):
             root += "/"
         return f"{root}{city_folder()}/"
@@ -52,7 +54,7 @@ class CityS3Storage(S3Storage):
 
     _root_location: str = ""
 
-    @property  # type: ignore[override]  # the location follows the current city
+    @property  # the location follows the current city
     def location(self) -> str:
         return posixpath.join(self._root_location or "", city_folder())
 

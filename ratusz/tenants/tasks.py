@@ -12,16 +12,17 @@ from typing import Any
 
 from celery import Task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from ratusz.tenants.context import schema_context
+from ratusz.tenants.db import connection
 
 logger = logging.getLogger(__name__)
 
 CITY_HEADER = "ratusz_city"
 
 
-class CityAwareTask(Task):  # type: ignore[type-arg]  # Celery's Task is generic only in its stubs
+class CityAwareTask(Task):
     def apply_async(
         self,
         args: Any = None,
@@ -60,13 +61,13 @@ class CityAwareTask(Task):  # type: ignore[type-arg]  # Celery's Task is generic
             return super().__call__(*args, **kwargs)
 
 
-def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:  # type: ignore[type-arg]
+def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     """Queue `task` once the current transaction commits, for the current city."""
     schema = str(connection.schema_name)
     transaction.on_commit(lambda: task.apply_async(args, kwargs, headers={CITY_HEADER: schema}))
 
 
-def enqueue_for_city(schema_name: str, task: Task, *args: Any, **kwargs: Any) -> Any:  # type: ignore[type-arg]
+def enqueue_for_city(schema_name: str, task: Task, *args: Any, **kwargs: Any) -> Any:
     return task.apply_async(args, kwargs, headers={CITY_HEADER: schema_name})
 
 
@@ -81,7 +82,7 @@ def _active_city_schemas() -> list[str]:
         )
 
 
-def fan_out_to_cities(task: Task, *args: Any, **kwargs: Any) -> int:  # type: ignore[type-arg]
+def fan_out_to_cities(task: Task, *args: Any, **kwargs: Any) -> int:
     """Queue `task` once for every trial or active city; returns how many were queued."""
     schemas = _active_city_schemas()
     for schema in schemas:

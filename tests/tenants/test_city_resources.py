@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from moto.server import ThreadedMotoServer
 
 from ratusz.tenants.context import city_context
+from ratusz.tenants.db import connection
 from ratusz.tenants.storage import CityFileSystemStorage, CityS3Storage
 
 

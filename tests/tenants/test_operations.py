@@ -12,11 +12,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 
 from ratusz.consultations.models import PortalSettings
 from ratusz.tenants.context import city_context
+from ratusz.tenants.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,11 @@ def run_ratusz(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ratusz", *args],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ratusz.settings.base", **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "ratusz.settings.base",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

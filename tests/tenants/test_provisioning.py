@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ratusz.accounts.models import Invitation, Role
@@ -16,6 +15,7 @@ from ratusz.accounts.services import find_open_invitation
 from ratusz.consultations.models import PortalSettings
 from ratusz.tenants import initializers
 from ratusz.tenants.context import city_context
+from ratusz.tenants.db import connection
 from ratusz.tenants.models import City, Domain
 from ratusz.tenants.services import ProvisioningRefused, provision_city
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 
 from ratusz.celery import app
 from ratusz.consultations.models import PortalSettings
 from ratusz.consultations.services import update_welcome
 from ratusz.tenants.context import city_context
+from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus
 from ratusz.tenants.services import change_city_status, purge_city
 from ratusz.tenants.tasks import CITY_HEADER, enqueue_for_city, fan_out_to_cities
@@ -74,7 +74,7 @@ def test_a_task_for_a_removed_city_ends_quietly(make_city, worker, caplog):
     schema = doomed.schema
     purge_city(city=doomed.model)
     with caplog.at_level(logging.WARNING, logger="ratusz.tenants.tasks"):
-        result = stamp_welcome.apply(args=["late"], headers={CITY_HEADER: schema})
+        result = stamp_welcome.apply(args=("late",), headers={CITY_HEADER: schema})
     assert result.successful()
     assert result.result is None
     assert "no longer exists" in caplog.text

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.backends.postgresql.introspection import TableInfo
+from django.db.backends.postgresql.introspection import (  # type: ignore[attr-defined]  # PostgreSQL's TableInfo has a comment column the stubs do not know
+    TableInfo,
+)
 from django_tenants.postgresql_backend.introspection import DatabaseSchemaIntrospection
 
 

@@ -1,0 +1,77 @@
+"""Real-browser tests: Debian's chromium driven by Playwright, against a live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def live_server_url(live_db) -> Iterator[str]:
+    """A threaded WSGI server on a free port, serving committed data; `*.localhost` host names
+    reach it from Chromium without touching /etc/hosts."""
+    # Each request thread closes its database connection when the request ends, so none is
+    # left open (kept alive by the browser) when the test database is dropped.
+    db_settings = connections.settings["default"]
+    max_age = db_settings["CONN_MAX_AGE"]
+    db_settings["CONN_MAX_AGE"] = 0
+    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://{{host}}:{thread.port}"
+    thread.terminate()
+    db_settings["CONN_MAX_AGE"] = max_age
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; our Django calls from the test
+    # body are ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="pl-PL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
