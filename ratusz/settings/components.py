@@ -28,6 +28,8 @@ def database_settings() -> dict[str, dict[str, Any]]:
             # search path is set once per request and never outlives it on a pooled connection.
             "ATOMIC_REQUESTS": env.DB_POOL_MODE == "transaction",
             "OPTIONS": options,
+            # Server-side cursors need their transaction's server connection to themselves.
+            "DISABLE_SERVER_SIDE_CURSORS": env.DB_POOL_MODE == "transaction",
             "TEST": {"NAME": f"test_{url.name}"},
         }
     }
@@ -46,11 +48,18 @@ def cache_settings() -> dict[str, dict[str, Any]]:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(env.DATA_DIR / "cache"),
         }
+    # Keys name the database too: two installations (or a test run) sharing one Redis never
+    # read each other's entries.
+    database = env.parse_database_url(env.DATABASE_URL).name
     return {
         # City data: keys carry the schema of the city in whose context they are used.
-        "default": {**backend, "KEY_FUNCTION": "ratusz.tenants.cache.city_key"},
+        "default": {
+            **backend,
+            "KEY_PREFIX": database,
+            "KEY_FUNCTION": "ratusz.tenants.cache.city_key",
+        },
         # Control-plane data shared by all hosts (the host -> city routing table).
-        "control": {**backend, "KEY_PREFIX": "control"},
+        "control": {**backend, "KEY_PREFIX": f"{database}:control"},
     }
 
 

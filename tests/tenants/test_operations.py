@@ -111,24 +111,56 @@ def test_connections_are_recycled_after_touching_many_cities(make_city):
         assert len(connection.schemas_touched) <= 2
 
 
+def session_search_path() -> str:
+    """The server session's own setting, read past Django's wrappers."""
+    raw = connection.connection
+    assert raw is not None
+    row = raw.execute("SHOW search_path").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def test_with_transaction_pooling_the_path_is_set_in_every_transaction(make_city):
+    city, other = make_city(), make_city()
+    connection.close()  # a fresh server session, as every session is in this mode
+    with override_settings(DB_POOL_MODE="transaction"), city_context(city.ref):
+        before = connection.search_path_sets
+        with transaction.atomic():
+            for _ in range(3):
+                PortalSettings.objects.count()
+        assert connection.search_path_sets == before + 1  # once for the transaction
+        with transaction.atomic():
+            PortalSettings.objects.count()
+        assert connection.search_path_sets == before + 2  # and again for the next one
+        # A statement outside any transaction gets one of its own, so the path and the
+        # statement reach the same pooled server connection...
+        assert PortalSettings.objects.get().city_id == city.model.pk
+        with city_context(other.ref):
+            assert PortalSettings.objects.get().city_id == other.model.pk
+        # ...and nothing outlives the transaction on the server connection.
+        assert city.schema not in session_search_path()
+        assert other.schema not in session_search_path()
+
+
+def test_direct_connections_keep_the_path_across_transactions(make_city):
     city = make_city()
     with city_context(city.ref):
         PortalSettings.objects.count()
-        with override_settings(DB_POOL_MODE="transaction"):
-            before = connection.search_path_sets
-            with transaction.atomic():
-                for _ in range(3):
-                    PortalSettings.objects.count()
-            assert connection.search_path_sets == before + 1  # once for the transaction
-            with transaction.atomic():
-                PortalSettings.objects.count()
-            assert connection.search_path_sets == before + 2  # and again for the next one
-        # Direct connections keep the path across transactions.
         before = connection.search_path_sets
         with transaction.atomic():
             PortalSettings.objects.count()
+        PortalSettings.objects.count()
         assert connection.search_path_sets == before
+        assert city.schema in session_search_path()
+
+
+def test_with_transaction_pooling_a_request_answers_from_its_own_city(make_city):
+    city, other = make_city(), make_city(name="Other", languages=["en"], default_language="en")
+    connection.close()
+    with override_settings(DB_POOL_MODE="transaction"):
+        assert city.model.name in city.client().get("/").content.decode()
+        assert "Other" in other.client().get("/").content.decode()
+        assert other.schema not in session_search_path()
 
 
 def test_production_settings_pass_the_deployment_check():
@@ -167,3 +199,17 @@ def test_create_city_with_a_bad_slug_exits_non_zero_with_the_reason(live_db):
     assert result.returncode == 1
     assert "reserved by the platform" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_migrate_schemas_check_lists_what_is_pending_without_applying_it(make_city, capsys):
+    city = make_city()
+    call_command("migrate_schemas", check_unapplied=True)
+    assert "nothing pending" in capsys.readouterr().out
+    forget_migration(city.schema, drop_table=True)
+    with pytest.raises(SystemExit) as exited:
+        call_command("migrate_schemas", check_unapplied=True)
+    assert exited.value.code == 1
+    assert f"{city.schema}: migrations pending" in capsys.readouterr().out
+    assert records(city.schema, "consultations") == []  # checked, not applied
+    with pytest.raises(CommandError, match="not supported"):
+        call_command("migrate_schemas", plan=True)

@@ -1,13 +1,16 @@
 """PostgreSQL backend: django-tenants' search-path handling, hardened and made measurable.
 
-- The search path is set lazily, once after each change of city, not before every cursor
-  (TENANT_LIMIT_SET_CALLS), and forgotten whenever PostgreSQL may have reverted it: rollback,
-  savepoint rollback, reconnection (django-tenants does the first two; tests pin all three).
-- With PgBouncer in transaction mode (DB_POOL_MODE=transaction) a pooled server connection may
-  change between transactions, so the path is set again at the start of every transaction.
-- A backend keeps about 1 MB of catalog cache for every schema it has touched and never frees
-  it, so a connection that has served DB_MAX_SCHEMAS_PER_CONNECTION distinct cities is closed
-  at the next request or task boundary (as CONN_MAX_AGE closes it after a time).
+- Direct connections (DB_POOL_MODE=session, the default): the search path is set lazily, once
+  after each change of city, not before every cursor (TENANT_LIMIT_SET_CALLS), and forgotten
+  whenever PostgreSQL may have reverted it: rollback, savepoint rollback, reconnection.
+- PgBouncer in transaction mode (DB_POOL_MODE=transaction): consecutive transactions may run on
+  different server connections, and a session-level SET would outlive its client on a pooled
+  one. So the path is set with SET LOCAL inside every transaction, and a statement run outside
+  any transaction gets a transaction of its own (BEGIN; SET LOCAL; statement; COMMIT), so the
+  path and the statement always reach the same server connection and nothing leaks.
+- A backend keeps catalog caches for every schema it has touched and never frees them, so a
+  connection that has served more than DB_MAX_SCHEMAS_PER_CONNECTION distinct schemas is
+  closed at the next request or task boundary (as CONN_MAX_AGE closes it after a time).
 """
 
 from __future__ import annotations
@@ -15,10 +18,42 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django_tenants.postgresql_backend import base as tenants_base
+from django_tenants.utils import quote_schema_name
 from psycopg.pq import TransactionStatus
 
 from ratusz.tenants.db.introspection import CitySchemaIntrospection
+
+
+class _OwnTransactionWhenPooled:
+    """With transaction pooling, a statement outside any transaction runs in its own."""
+
+    db: DatabaseWrapper
+    cursor: Any
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        if not self.db.statement_needs_own_transaction():
+            return super().execute(sql, params)  # type: ignore[misc]  # cooperative mixin
+        with transaction.atomic(using=self.db.alias):
+            self.db.set_local_search_path(self.cursor)
+            return super().execute(sql, params)  # type: ignore[misc]  # as above
+
+    def executemany(self, sql: Any, param_list: Any) -> Any:
+        if not self.db.statement_needs_own_transaction():
+            return super().executemany(sql, param_list)  # type: ignore[misc]  # as above
+        with transaction.atomic(using=self.db.alias):
+            self.db.set_local_search_path(self.cursor)
+            return super().executemany(sql, param_list)  # type: ignore[misc]  # as above
+
+
+class PooledCursorWrapper(_OwnTransactionWhenPooled, CursorWrapper):
+    pass
+
+
+class PooledCursorDebugWrapper(_OwnTransactionWhenPooled, CursorDebugWrapper):
+    pass
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
@@ -29,27 +64,61 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self.introspection = CitySchemaIntrospection(self)
 
-    # --- search path ---------------------------------------------------------------------------
+    # --- search path: direct connections -----------------------------------------------------
     def _handle_search_path(self, cursor: Any = None) -> None:
-        if self._transaction_pooling() and self._outside_transaction():
-            # Each new transaction may land on another server connection.
-            self.search_path_set_schemas = None
+        if self.transaction_pooling():
+            self._handle_search_path_pooled(cursor)
+            return
         before = self.search_path_set_schemas
         super()._handle_search_path(cursor)
         if self.search_path_set_schemas and self.search_path_set_schemas is not before:
-            self.search_path_sets += 1
-            self.schemas_touched.add(self.schema_name)
+            self._count_set()
 
-    def _transaction_pooling(self) -> bool:
+    def _count_set(self) -> None:
+        self.search_path_sets += 1
+        self.schemas_touched.add(self.schema_name)
+
+    # --- search path: PgBouncer in transaction mode -------------------------------------------
+    def transaction_pooling(self) -> bool:
         return getattr(settings, "DB_POOL_MODE", "session") == "transaction"
 
-    def _outside_transaction(self) -> bool:
+    def statement_needs_own_transaction(self) -> bool:
+        return self.transaction_pooling() and self.get_autocommit() and not self.in_atomic_block
+
+    def _handle_search_path_pooled(self, cursor: Any) -> None:
+        if self._setting_search_path or self.statement_needs_own_transaction():
+            return  # the cursor wrapper sets it inside the statement's own transaction
         raw = self.connection
-        if raw is None:
-            return True
-        status = raw.info.transaction_status
-        # INTRANS right after the cursor was created means the driver has not begun yet.
-        return bool(status == TransactionStatus.IDLE)
+        new_transaction = raw is None or raw.info.transaction_status == TransactionStatus.IDLE
+        if new_transaction or not self.search_path_set_schemas:
+            self._setting_search_path = True
+            try:
+                own = cursor if cursor is not None else self.connection.cursor()
+                self.set_local_search_path(own)
+                if cursor is None:
+                    own.close()
+            finally:
+                self._setting_search_path = False
+
+    def set_local_search_path(self, raw_cursor: Any) -> None:
+        paths = self._get_cursor_search_paths()
+        raw_cursor.execute(
+            "SELECT set_config('search_path', %s, true)",
+            [",".join(quote_schema_name(p) for p in paths)],
+        )
+        self.search_path_set_schemas = paths
+        self._count_set()
+
+    def make_cursor(self, cursor: Any) -> CursorWrapper:
+        return PooledCursorWrapper(cursor, self)
+
+    def make_debug_cursor(self, cursor: Any) -> CursorDebugWrapper:
+        return PooledCursorDebugWrapper(cursor, self)
+
+    def commit(self) -> None:
+        super().commit()
+        if self.transaction_pooling():
+            self.search_path_set_schemas = None  # SET LOCAL ended with the transaction
 
     def connect(self) -> None:
         self.search_path_set_schemas = None

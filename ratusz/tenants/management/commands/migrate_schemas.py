@@ -31,6 +31,17 @@ class Command(DjangoMigrate):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = self.verbosity = int(options["verbosity"])
+        if options.get("database", "default") != "default":
+            raise CommandError("Ratusz keeps every schema in the 'default' database.")
+        for unsupported in ("plan", "prune"):
+            if options.get(unsupported):
+                raise CommandError(
+                    f"--{unsupported} is not supported across schemas; use --check to list "
+                    "the schemas with pending migrations."
+                )
+        if options.get("check_unapplied"):
+            self._check(options.get("only_schema"))
+            return
         passthrough = {
             key: options[key]
             for key in ("app_label", "migration_name", "fake", "fake_initial", "run_syncdb")
@@ -77,6 +88,19 @@ class Command(DjangoMigrate):
                 f"{len(failed)} cities failed to migrate; fix the cause and run the command "
                 "again to finish them (cities already migrated are skipped)."
             )
+
+    def _check(self, only_schema: str | None) -> None:
+        schemas = list(City.objects.order_by("pk").values_list("schema_name", flat=True))
+        if only_schema:
+            schemas = [s for s in schemas if s == only_schema]
+        else:
+            schemas = [settings.PUBLIC_SCHEMA_NAME, settings.TEMPLATE_SCHEMA_NAME, *schemas]
+        pending = sm.schemas_with_pending(schemas)
+        for schema in pending:
+            self.stdout.write(f"{schema}: migrations pending")
+        if pending:
+            sys.exit(1)
+        self.stdout.write(f"{len(schemas)} schemas, nothing pending")
 
     def _step(self, name: str, result: sm.SchemaResult) -> None:
         if not result.ok:
