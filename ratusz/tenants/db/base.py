@@ -57,6 +57,11 @@ class PooledCursorDebugWrapper(_OwnTransactionWhenPooled, CursorDebugWrapper):
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    # Set by django-tenants' wrapper; declared for the type checker.
+    _setting_search_path: bool
+    search_path_set_schemas: list[str] | None
+    schema_name: str
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Statistics read by tests, benchmarks and the operator console.
         self.search_path_sets = 0
