@@ -68,6 +68,9 @@ def test_one_citys_failure_does_not_stop_the_others_and_a_rerun_finishes(make_ci
     with pytest.raises(CommandError, match="1 cities failed"):
         call_command("migrate_schemas", verbosity=1, jobs=2)
     captured = capsys.readouterr()
+    # In logs (no terminal): one line per city, with its result.
+    assert f"migrate {healthy.schema}: ok (1 applied" in captured.out
+    assert f"migrate {broken.schema}: FAILED" in captured.out
     assert broken.schema in captured.err
     assert "already exists" in captured.err
     assert records(healthy.schema, "consultations") == ["0001_portal_settings"]

@@ -241,3 +241,24 @@ def test_create_city_command_refuses_bad_input_clearly(db):
     message = str(error.value)
     assert "reserved" in message and "admin_email" in message
     assert not City.objects.filter(name="Kraków").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Łódź", "lodz"),
+        ("Gdańsk", "gdansk"),
+        ("Bielsko-Biała", "bielsko-biala"),
+        ("Kędzierzyn-Koźle", "kedzierzyn-kozle"),
+        ("Zielona Góra", "zielona-gora"),
+        ("Gmina Świętochłowice (miasto)", "gmina-swietochlowice-miasto"),
+        ("Ełk", "elk"),
+        ("Oś", "os-city"),
+        ("Www", "www-city"),
+    ],
+)
+def test_a_slug_is_suggested_from_the_name_with_polish_letters_transliterated(name, slug):
+    from ratusz.tenants.slugs import check_slug_format, suggest_slug
+
+    assert suggest_slug(name) == slug
+    check_slug_format(slug)  # every suggestion is itself acceptable

@@ -255,7 +255,9 @@ def test_sessions_are_host_only_and_live_in_their_citys_schema(city, other_city,
     assert "Jan Kowalski" not in stolen.get("/").content.decode()
 
 
-def test_an_account_exists_only_in_its_citys_schema(city, other_city, city_admin):
+def test_an_account_exists_only_in_its_citys_schema(
+    city, other_city, city_admin, resident, operator
+):
     with city_context(city.ref):
         assert authenticate(email="urzednik@gdansk.example", password="correct horse battery")
     with city_context(other_city.ref):
@@ -263,6 +265,14 @@ def test_an_account_exists_only_in_its_citys_schema(city, other_city, city_admin
             authenticate(email="urzednik@gdansk.example", password="correct horse battery") is None
         )
     assert not User.objects.filter(email="urzednik@gdansk.example").exists()  # not in public
+    # A resident of Gdańsk is unknown to Springfield; an operator is unknown to every city.
+    with city_context(other_city.ref):
+        assert authenticate(email=resident.email, password="correct horse battery") is None
+        assert authenticate(email=operator.email, password="correct horse battery") is None
+    with city_context(city.ref):
+        assert authenticate(email=resident.email, password="correct horse battery") == resident
+        assert authenticate(email=operator.email, password="correct horse battery") is None
+    assert authenticate(email=operator.email, password="correct horse battery") == operator
 
 
 def test_the_invitation_link_creates_the_first_administrator(city):
