@@ -26,4 +26,5 @@ benchmarks: install
 	$(PY) benchmarks/provision.py && $(PY) benchmarks/migrate.py
 
 messages: install
-	cd ratusz && ../$(PY) -m django makemessages -l pl -l en --no-obsolete && ../$(PY) -m django compilemessages
+	$(PY) -m ratusz makemessages -l pl -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore '.data/*' --ignore 'test-artifacts/*'
+	$(PY) -m ratusz compilemessages --ignore '.venv/*'
