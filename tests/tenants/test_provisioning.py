@@ -47,8 +47,15 @@ def structure(schema: str) -> dict[str, list]:
             """,
             [schema],
         )
+        # A CHECK rendered by PostgreSQL and parsed again may print its casts differently
+        # (same meaning), so checks are compared by name; every other kind by definition.
         constraints = [
-            (table, name, kind, definition.replace(f"REFERENCES {schema}.", "REFERENCES "))
+            (
+                table,
+                name,
+                kind,
+                "" if kind == "c" else definition.replace(f"REFERENCES {schema}.", "REFERENCES "),
+            )
             for table, name, kind, definition in cursor.fetchall()
         ]
         cursor.execute(

@@ -1,0 +1,130 @@
+"""Reads on ideas: lists (sorted, filtered, searched), the map, an idea's page, answer figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+from typing import Any
+
+from django.db.models import ExpressionWrapper, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Extract, Greatest, Now
+
+from ratusz.accounts.models import User
+from ratusz.consultations.ideation.models import Comment, Idea, IdeaStatus, StatusChange, Visibility
+from ratusz.consultations.models import Project
+from ratusz.consultations.rules import is_project_staff
+
+SORTS = ("trending", "newest", "most_reacted", "most_commented")
+
+
+class Power(Func):
+    function = "POWER"
+    output_field = FloatField()
+
+
+def visible_ideas(project: Project, viewer: User | Any) -> QuerySet[Idea]:
+    """Ideas the viewer may see: everything for staff; published ones (and their own held or
+    hidden ones) for everyone else."""
+    ideas = Idea.objects.filter(project=project)
+    if is_project_staff(viewer, project):
+        return ideas
+    mine = Q(author=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
+    return ideas.filter(Q(visibility=Visibility.VISIBLE) | mine)
+
+
+def idea_list(
+    *,
+    project: Project,
+    viewer: User | Any,
+    sort: str = "trending",
+    topic: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Idea]:
+    ideas = visible_ideas(project, viewer).select_related("status", "author")
+    if topic:
+        ideas = ideas.filter(topics__slug=topic)
+    if status:
+        ideas = ideas.filter(status__code=status)
+    if search and search.strip():
+        term = search.strip()
+        # unaccent on both sides: "lodz" finds "Łódź", "Lodz" finds "łódź".
+        ideas = ideas.filter(Q(title__unaccent__icontains=term) | Q(body__unaccent__icontains=term))
+    if sort == "newest":
+        return ideas.order_by("-created_at", "-pk")
+    if sort == "most_reacted":
+        return ideas.annotate(reactions_total=F("likes") + F("dislikes")).order_by(
+            "-reactions_total", "-created_at"
+        )
+    if sort == "most_commented":
+        return ideas.order_by("-comment_count", "-created_at")
+    age_hours = ExpressionWrapper(
+        Extract(Now() - F("created_at"), "epoch") / Value(3600.0), output_field=FloatField()
+    )
+    score = ExpressionWrapper(
+        (F("likes") + F("comment_count") * Value(2.0) + Value(1.0))
+        / Power(Greatest(age_hours, Value(0.0)) + Value(2.0), Value(1.5)),
+        output_field=FloatField(),
+    )
+    return ideas.annotate(trend=score).order_by("-trend", "-created_at")
+
+
+def ideas_on_map(*, project: Project, viewer: User | Any) -> list[dict[str, Any]]:
+    """GeoJSON features of the visible ideas that have a location."""
+    features = []
+    for idea in (
+        visible_ideas(project, viewer).filter(latitude__isnull=False).select_related("status")
+    ):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(idea.longitude or 0), float(idea.latitude or 0)],
+                },
+                "properties": {"id": idea.pk, "title": idea.title, "status": idea.status.code},
+            }
+        )
+    return features
+
+
+def visible_comments(idea: Idea, viewer: User | Any) -> QuerySet[Comment]:
+    comments = idea.comments.select_related("author")
+    if is_project_staff(viewer, idea.project):
+        return comments
+    mine = Q(author=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
+    return comments.filter(Q(visibility=Visibility.VISIBLE) | mine)
+
+
+def status_history(idea: Idea) -> QuerySet[StatusChange]:
+    """The idea's statuses and official answers, newest first."""
+    return idea.status_changes.select_related("status", "answered_by")
+
+
+def statuses() -> QuerySet[IdeaStatus]:
+    return IdeaStatus.objects.all()
+
+
+@dataclass(frozen=True)
+class AnswerFigures:
+    ideas: int
+    answered: int
+    median_time_to_answer: timedelta | None
+
+
+def answer_figures(project: Project) -> AnswerFigures:
+    """How many published ideas got an official answer, and how fast (median)."""
+    ideas = Idea.objects.filter(project=project, visibility=Visibility.VISIBLE)
+    seconds = sorted(
+        (answered - created).total_seconds()
+        for created, answered in ideas.filter(first_answered_at__isnull=False).values_list(
+            "created_at", "first_answered_at"
+        )
+        if answered is not None
+    )
+    return AnswerFigures(
+        ideas=ideas.count(),
+        answered=len(seconds),
+        median_time_to_answer=timedelta(seconds=median(seconds)) if seconds else None,
+    )

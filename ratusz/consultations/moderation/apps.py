@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationConfig(AppConfig):
+    name = "ratusz.consultations.moderation"
+    label = "moderation"
+    verbose_name = _("Moderation")
+    plane = "city"

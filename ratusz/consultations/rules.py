@@ -1,0 +1,168 @@
+"""Who may do what, as named predicates that answer with a reason a person understands.
+
+Every refusal says why and what to do about it (log in, confirm the e-mail address, wait for
+the phase to open...). Views and templates ask `can_act`; services ask it again before writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ratusz.accounts.models import Role, User
+from ratusz.consultations.methods import ACTION_LABELS, Action, get_method
+from ratusz.consultations.models import Phase, Project, PublicationStatus, Visibility
+from ratusz.consultations.moderation.selectors import active_block
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    code: str = "ok"  # machine-readable reason: "login", "confirm_email", "ended"...
+    message: str = ""  # why, for a person, in the current language
+    next_step: str = ""  # where to go to fix it ("login", "confirm_email"), if anywhere
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+def is_administrator(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR)
+
+
+def is_project_staff(user: AnyUser, project: Project) -> bool:
+    """Administrators, and project managers of this project."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    return user.role == Role.PROJECT_MANAGER and project.managers.filter(pk=user.pk).exists()
+
+
+def email_is_confirmed(user: User) -> bool:
+    try:
+        email_address = apps.get_model("account", "EmailAddress")
+    except LookupError:  # accounts without e-mail confirmation installed
+        return False
+    return bool(email_address.objects.filter(user=user, verified=True).exists())
+
+
+def in_any_group(user: User, group_ids: list[int]) -> bool:
+    return bool(group_ids) and user.resident_groups.filter(pk__in=group_ids).exists()
+
+
+def can_see_project(user: AnyUser, project: Project) -> bool:
+    if is_project_staff(user, project):
+        return True
+    if project.status == PublicationStatus.DRAFT:
+        return False
+    if project.visibility == Visibility.GROUPS:
+        return user.is_authenticated and in_any_group(
+            user, list(project.visible_to.values_list("pk", flat=True))
+        )
+    return True
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def action_rule(phase: Phase, action: Action) -> dict[str, Any]:
+    """Who may take `action` in `phase`: {"who": "everyone"|"confirmed"|"groups", "groups": []}."""
+    rule = dict(phase.permissions.get(str(action)) or {})
+    rule.setdefault("who", "everyone")
+    rule.setdefault("groups", [])
+    return rule
+
+
+def can_act(
+    user: AnyUser, phase: Phase, action: Action, *, now: datetime | None = None
+) -> Decision:
+    """May `user` take `action` in `phase` now? If not, why and what to do."""
+    now = now or timezone.now()
+    label = str(ACTION_LABELS[action])
+    project = phase.project
+    if not can_see_project(user, project):
+        return Decision(False, "not_visible", _("This project is not open to you."))
+    if project.status != PublicationStatus.PUBLISHED and not is_project_staff(user, project):
+        return Decision(False, "not_published", _("This project is not open for participation."))
+    if not get_method(phase.method).offers(action):
+        return Decision(
+            False,
+            "not_offered",
+            _("This phase does not invite you to %(action)s.") % {"action": label},
+        )
+    if phase.starts_at > now:
+        return Decision(
+            False,
+            "not_started",
+            _("This phase opens on %(date)s; you can %(action)s from then.")
+            % {"date": _when(phase.starts_at), "action": label},
+        )
+    if phase.ends_at is not None and phase.ends_at <= now:
+        return Decision(
+            False,
+            "ended",
+            _("This phase ended on %(date)s, so you can no longer %(action)s.")
+            % {"date": _when(phase.ends_at), "action": label},
+        )
+    if not user.is_authenticated:
+        return Decision(
+            False,
+            "login",
+            _("Log in or create an account to %(action)s.") % {"action": label},
+            "login",
+        )
+    if not user.is_active:
+        return Decision(False, "inactive", _("Your account is not active."))
+    block = active_block(user)
+    if block is not None:
+        if block.until:
+            message = _("Your account is blocked until %(date)s: %(reason)s") % {
+                "date": _when(block.until),
+                "reason": block.reason,
+            }
+        else:
+            message = _("Your account is blocked: %(reason)s") % {"reason": block.reason}
+        return Decision(False, "blocked", message)
+    rule = action_rule(phase, action)
+    if is_project_staff(user, project):
+        return ALLOWED
+    if rule["who"] == "confirmed" and not email_is_confirmed(user):
+        return Decision(
+            False,
+            "confirm_email",
+            _(
+                "Confirm your e-mail address to %(action)s: open the link we sent you, or ask "
+                "for a new one."
+            )
+            % {"action": label},
+            "confirm_email",
+        )
+    if rule["who"] == "groups" and not in_any_group(user, rule["groups"]):
+        return Decision(
+            False,
+            "not_in_group",
+            _("In this phase only invited groups of residents can %(action)s.") % {"action": label},
+        )
+    return ALLOWED
+
+
+def current_phase(project: Project, *, now: datetime | None = None) -> Phase | None:
+    """The phase running now, else None (between phases, before the first, after the last)."""
+    now = now or timezone.now()
+    for phase in project.phases.all():
+        if phase.starts_at <= now and (phase.ends_at is None or phase.ends_at > now):
+            return phase
+    return None
