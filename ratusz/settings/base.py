@@ -56,9 +56,6 @@ EVERY_SCHEMA_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "ratusz.accounts",
-    # Sign-up, e-mail addresses and two-factor authentication: each city's in its own schema.
-    "allauth.account",
-    "allauth.mfa",
 ]
 FRAMEWORK_APPS = [  # apps without tables
     "django_tenants",
@@ -66,7 +63,6 @@ FRAMEWORK_APPS = [  # apps without tables
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
-    "allauth",  # templates and template tags of the two allauth apps above
 ]
 
 SHARED_APPS = ["django_tenants", *CONTROL_PLANE_APPS, *EVERY_SCHEMA_APPS, *FRAMEWORK_APPS[1:]]
@@ -99,8 +95,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "allauth.account.middleware.AccountMiddleware",
-    "ratusz.accounts.middleware.PolicyConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -194,31 +188,3 @@ if PRODUCTION:
 
 # How long a first administrator's invitation link stays valid.
 INVITATION_VALID_DAYS = 14
-
-# --- Accounts of residents and city staff (django-allauth; see ratusz.accounts.adapter) --------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
-ACCOUNT_ADAPTER = "ratusz.accounts.adapter.CityAccountAdapter"
-ACCOUNT_FORMS = {"signup": "ratusz.accounts.forms.CitySignupForm"}
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# A confirmation link is always sent; unconfirmed accounts may sign in, and the rules that need
-# a confirmed address (ratusz.accounts.rules.has_confirmed_email) say so.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
-# Confirmation keys are stored in the city's schema: a signed key would only carry the address'
-# id, which means another address in another city's schema.
-ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
-ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_UNIQUE_EMAIL = True
-# Residents are told plainly that an address already has an account (rate limits still apply).
-ACCOUNT_PREVENT_ENUMERATION = False
-ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME
-MFA_ADAPTER = "ratusz.accounts.adapter.CityMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
