@@ -43,11 +43,24 @@ def records(schema: str, app: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# A leaf migration (nothing depends on it) that creates tables: forgetting its record makes
+# the city "behind"; keeping its tables as well makes re-applying it fail.
+LEAF_APP = "moderation"
+LEAF_MIGRATION = "0001_reports_blocks_words"
+LEAF_TABLES = ("moderation_report", "moderation_block", "moderation_filteredword")
+
+
 def forget_migration(schema: str, *, drop_table: bool) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM \"{schema}\".django_migrations WHERE app = 'consultations'")
+        cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s', [LEAF_APP])
         if drop_table:
-            cursor.execute(f'DROP TABLE "{schema}".consultations_portalsettings')
+            drop_leaf_tables(schema)
+
+
+def drop_leaf_tables(schema: str) -> None:
+    with connection.cursor() as cursor:
+        for table in LEAF_TABLES:
+            cursor.execute(f'DROP TABLE "{schema}".{table} CASCADE')
 
 
 def test_a_no_op_run_checks_cities_without_migrating_them(make_city, capsys):
@@ -73,23 +86,22 @@ def test_one_citys_failure_does_not_stop_the_others_and_a_rerun_finishes(make_ci
     assert f"migrate {broken.schema}: FAILED" in captured.out
     assert broken.schema in captured.err
     assert "already exists" in captured.err
-    assert records(healthy.schema, "consultations") == ["0001_portal_settings"]
-    assert records(broken.schema, "consultations") == []
+    assert records(healthy.schema, LEAF_APP) == [LEAF_MIGRATION]
+    assert records(broken.schema, LEAF_APP) == []
 
     # The operator fixes the cause; running again finishes the rest only.
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{broken.schema}".consultations_portalsettings')
+    drop_leaf_tables(broken.schema)
     call_command("migrate_schemas", verbosity=1, jobs=2)
     out = capsys.readouterr().out
     assert "1 with pending migrations" in out
-    assert records(broken.schema, "consultations") == ["0001_portal_settings"]
+    assert records(broken.schema, LEAF_APP) == [LEAF_MIGRATION]
 
 
 def test_migrate_schemas_can_target_one_city_and_refuses_unknown_ones(make_city):
     city = make_city()
     forget_migration(city.schema, drop_table=True)
     call_command("migrate_schemas", schema=city.schema, verbosity=0)
-    assert records(city.schema, "consultations") == ["0001_portal_settings"]
+    assert records(city.schema, LEAF_APP) == [LEAF_MIGRATION]
     with pytest.raises(CommandError, match="No city has the schema"):
         call_command("migrate_schemas", schema="nowhere", verbosity=0)
 
@@ -213,6 +225,6 @@ def test_migrate_schemas_check_lists_what_is_pending_without_applying_it(make_ci
         call_command("migrate_schemas", check_unapplied=True)
     assert exited.value.code == 1
     assert f"{city.schema}: migrations pending" in capsys.readouterr().out
-    assert records(city.schema, "consultations") == []  # checked, not applied
+    assert records(city.schema, LEAF_APP) == []  # checked, not applied
     with pytest.raises(CommandError, match="not supported"):
         call_command("migrate_schemas", plan=True)
