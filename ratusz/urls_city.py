@@ -4,12 +4,15 @@ from django.conf import settings
 from django.urls import include, path
 
 from ratusz.accounts import views as accounts
-from ratusz.consultations import views as consultations
 
 urlpatterns = [
-    path("", consultations.home, name="home"),
+    path("", include("ratusz.consultations.urls")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("ratusz.accounts.urls")),
+    path("moderation/", include("ratusz.consultations.moderation.urls")),
+    path("notifications/", include("ratusz.consultations.notifications.urls")),
 ]
 
 if settings.DEBUG:

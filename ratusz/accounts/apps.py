@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
     # One accounts table per schema: residents and city staff in their city's schema,
     # operators and partners in public. Never shared between schemas.
     plane = "every-schema"
+    # Account settings (policy versions, the staff two-factor rule) are seeded by the data
+    # migration 0003 into every schema, the template included, so a new city has them from the
+    # start. City-plane apps register what they hold about a person in
+    # ratusz.accounts.personal_data (data download, anonymisation on account deletion).

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+
+from ratusz.accounts import selectors
+from ratusz.accounts.models import AccountSettings, User
 
 
 class AcceptInvitationForm(forms.Form):
@@ -34,4 +38,113 @@ class AcceptInvitationForm(forms.Form):
                 validate_password(password)
             except forms.ValidationError as error:
                 self.add_error("password", error)
+        return data
+
+
+class PolicyAcceptanceMixin(forms.Form):
+    """Acceptance of the versions of the terms and privacy policy the person was shown.
+
+    The versions travel with the form: if the city publishes a new version in between, the
+    person is asked to read it rather than being recorded as accepting what they never saw.
+    """
+
+    accept_policies = forms.BooleanField(
+        label=_("I accept the terms of use and the privacy policy"),
+        error_messages={
+            "required": _("Accept the terms of use and the privacy policy to continue."),
+        },
+    )
+    terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    policies: AccountSettings
+
+    def _offer_current_policies(self) -> None:
+        self.policies = selectors.account_settings()
+        self.fields["terms_version"].initial = self.policies.terms_version
+        self.fields["privacy_version"].initial = self.policies.privacy_version
+
+    def _check_versions(self, data: dict[str, Any]) -> None:
+        shown = (data.get("terms_version"), data.get("privacy_version"))
+        current = (self.policies.terms_version, self.policies.privacy_version)
+        if None not in shown and shown != current:
+            self.add_error(
+                "accept_policies",
+                _(
+                    "The terms of use or the privacy policy changed in the meantime. Read the "
+                    "new version and accept it again."
+                ),
+            )
+
+
+class CitySignupForm(PolicyAcceptanceMixin, SignupForm):
+    full_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["full_name", "email", "password1", "accept_policies"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._offer_current_policies()
+        email = self.fields["email"]
+        email.label = _("E-mail address")
+        email.widget.attrs.pop("placeholder", None)
+        email.widget.attrs["autocomplete"] = "email"
+        self.fields["password1"].widget.attrs.pop("placeholder", None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._check_versions(data)
+        return data
+
+
+class ConsentForm(PolicyAcceptanceMixin):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._offer_current_policies()
+        self.fields["accept_policies"].label = _("I accept the new versions")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._check_versions(data)
+        return data
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if selectors.is_last_administrator(self.user):
+            raise forms.ValidationError(
+                _(
+                    "You are the only administrator of this portal. Make someone else an "
+                    "administrator before you delete your account."
+                ),
+                code="last_administrator",
+            )
         return data

@@ -82,3 +82,73 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"
+
+
+class PolicyDocument(models.TextChoices):
+    TERMS = "terms", _("Terms of use")
+    PRIVACY = "privacy", _("Privacy policy")
+
+
+class AccountSettings(models.Model):
+    """The city's rules for accounts: one row per schema.
+
+    Versions of the terms of use and the privacy policy are numbers that only go up; a new
+    number asks everyone to accept the new text at their next sign-in.
+    """
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    terms_version = models.PositiveIntegerField(_("version of the terms of use"), default=1)
+    terms_url = models.CharField(_("address of the terms of use"), max_length=500, blank=True)
+    terms_published_at = models.DateTimeField(_("terms of use published"), default=timezone.now)
+    privacy_version = models.PositiveIntegerField(_("version of the privacy policy"), default=1)
+    privacy_url = models.CharField(_("address of the privacy policy"), max_length=500, blank=True)
+    privacy_published_at = models.DateTimeField(_("privacy policy published"), default=timezone.now)
+    staff_two_factor_required = models.BooleanField(
+        _("require two-factor authentication for staff"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(singleton=True), name="account_settings_singleton"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(terms_version__gte=1, privacy_version__gte=1),
+                name="account_settings_versions_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"terms v{self.terms_version}, privacy v{self.privacy_version}"
+
+    def version_of(self, document: str) -> int:
+        return self.terms_version if document == PolicyDocument.TERMS else self.privacy_version
+
+
+class Consent(models.Model):
+    """That a person accepted a version of one of the city's policies, and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    document = models.CharField(_("document"), max_length=16, choices=PolicyDocument.choices)
+    version = models.PositiveIntegerField(_("version"))
+    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-accepted_at", "document"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="consent_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(document__in=PolicyDocument.values),
+                name="consent_document_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.document} v{self.version}"

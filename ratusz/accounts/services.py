@@ -1,4 +1,5 @@
-"""Writes on accounts: invitations and their acceptance."""
+"""Writes on accounts: invitations, sign-up, consents, the city's account settings, profile
+changes and account deletion."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from ratusz.accounts.models import Invitation, Role, User
+from ratusz.accounts.models import (
+    AccountSettings,
+    Consent,
+    Invitation,
+    PolicyDocument,
+    Role,
+    User,
+)
+from ratusz.accounts.personal_data import account_deletion_hooks
 
 
 @dataclass(frozen=True)
@@ -75,4 +85,121 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        # The invitation reached this address, so the address is confirmed.
+        _set_verified_primary_email(user)
     return user
+
+
+def _set_verified_primary_email(user: User) -> None:
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+# --- sign-up and consent ----------------------------------------------------------------------
+
+
+def record_consent(*, user: User, terms_version: int, privacy_version: int) -> None:
+    """Record that `user` accepted these versions of the terms and of the privacy policy."""
+    now = timezone.now()
+    with transaction.atomic():
+        for document, version in (
+            (PolicyDocument.TERMS, terms_version),
+            (PolicyDocument.PRIVACY, privacy_version),
+        ):
+            Consent.objects.get_or_create(
+                user=user, document=document, version=version, defaults={"accepted_at": now}
+            )
+
+
+def complete_signup(
+    *, user: User, full_name: str, language: str, terms_version: int, privacy_version: int
+) -> User:
+    """Save a new resident's account (built by the sign-up form) with the consent they gave."""
+    with transaction.atomic():
+        user.email = user.email.strip().lower()
+        user.full_name = full_name.strip()
+        user.language = language
+        user.role = Role.RESIDENT
+        user.save()
+        record_consent(user=user, terms_version=terms_version, privacy_version=privacy_version)
+    return user
+
+
+def initialize_account_settings(new_city: object = None) -> AccountSettings:
+    """The city's account settings row, made if missing. Usable as a city initializer (it takes
+    and ignores the NewCity); new cities already get the row from the template schema, which a
+    data migration seeded (accounts may not import ratusz.tenants to register it itself)."""
+    settings, _created = AccountSettings.objects.get_or_create(singleton=True)
+    return settings
+
+
+def _locked_account_settings() -> AccountSettings:
+    AccountSettings.objects.get_or_create(singleton=True)
+    return AccountSettings.objects.select_for_update().get(singleton=True)
+
+
+def publish_policy_version(*, document: str, url: str | None = None) -> AccountSettings:
+    """A new version of the terms (or of the privacy policy): everyone accepts it again at their
+    next sign-in. `url` (when given) is where the new text is published."""
+    if document not in PolicyDocument.values:
+        raise ValueError(f"unknown policy document {document!r}")
+    with transaction.atomic():
+        settings = _locked_account_settings()
+        now = timezone.now()
+        if document == PolicyDocument.TERMS:
+            settings.terms_version += 1
+            settings.terms_published_at = now
+            settings.terms_url = settings.terms_url if url is None else url
+        else:
+            settings.privacy_version += 1
+            settings.privacy_published_at = now
+            settings.privacy_url = settings.privacy_url if url is None else url
+        settings.save()
+    return settings
+
+
+def set_policy_urls(*, terms_url: str, privacy_url: str) -> AccountSettings:
+    """Where the city publishes its texts, without asking anyone to accept them again."""
+    with transaction.atomic():
+        settings = _locked_account_settings()
+        settings.terms_url = terms_url.strip()
+        settings.privacy_url = privacy_url.strip()
+        settings.save(update_fields=["terms_url", "privacy_url", "updated_at"])
+    return settings
+
+
+def set_staff_two_factor_required(*, required: bool) -> AccountSettings:
+    with transaction.atomic():
+        settings = _locked_account_settings()
+        settings.staff_two_factor_required = required
+        settings.save(update_fields=["staff_two_factor_required", "updated_at"])
+    return settings
+
+
+# --- the person's own account -----------------------------------------------------------------
+
+
+def update_profile(*, user: User, full_name: str) -> User:
+    user.full_name = full_name.strip()
+    user.save(update_fields=["full_name"])
+    return user
+
+
+def delete_account(*, user: User) -> None:
+    """Delete the account and what belongs only to it (addresses, consents, authenticators).
+
+    The apps that registered a deletion hook anonymise what the person wrote first, in the same
+    transaction: if one of them fails, nothing is deleted.
+    """
+    with transaction.atomic():
+        for hook in account_deletion_hooks():
+            hook(user)
+        # Invitations name the person too.
+        Invitation.objects.filter(accepted_by=user).delete()
+        Invitation.objects.filter(email__iexact=user.email).delete()
+        user.delete()

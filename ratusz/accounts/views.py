@@ -1,10 +1,22 @@
 from __future__ import annotations
 
-from django.contrib.auth import login
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
-from ratusz.accounts.forms import AcceptInvitationForm
+from ratusz.accounts import rules, selectors, services
+from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY
+from ratusz.accounts.forms import AcceptInvitationForm, ConsentForm, DeleteAccountForm, ProfileForm
+from ratusz.accounts.models import User
+from ratusz.accounts.personal_data import build_archive
 from ratusz.accounts.services import InvitationInvalid, accept_invitation, find_open_invitation
 
 
@@ -34,3 +46,101 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _account(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required ran first
+    return user
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """My account: name, and the ways to everything else about the account."""
+    user = _account(request)
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name})
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user=user, full_name=form.cleaned_data["full_name"])
+        messages.success(request, _("Your name was saved."))
+        return redirect("accounts:overview")
+    return render(
+        request,
+        "accounts/overview.html",
+        {
+            "form": form,
+            "email_confirmed": rules.has_confirmed_email(user),
+            "two_factor": rules.has_two_factor(user),
+            "is_staff_member": rules.is_city_staff(user),
+            "two_factor_required": rules.must_set_up_two_factor(user),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_view(request: HttpRequest) -> HttpResponse:
+    """Accept the city's current terms of use and privacy policy."""
+    user = _account(request)
+    next_url = _safe_next(request)
+    pending = selectors.pending_policies(user)
+    if not pending:
+        request.session.pop(POLICIES_PENDING_SESSION_KEY, None)
+        return redirect(next_url)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_consent(
+            user=user,
+            terms_version=form.cleaned_data["terms_version"],
+            privacy_version=form.cleaned_data["privacy_version"],
+        )
+        request.session.pop(POLICIES_PENDING_SESSION_KEY, None)
+        messages.success(request, _("Thank you. Your consent was recorded."))
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/consent.html",
+        {"form": form, "pending": pending, "next": next_url},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_view(request: HttpRequest) -> HttpResponse:
+    """Download my data: GET explains, POST answers with the ZIP."""
+    user = _account(request)
+    if request.method == "GET":
+        return render(request, "accounts/data.html")
+    archive = build_archive(profile=selectors.profile_data(user), user=user)
+    city = getattr(request, "city", None)
+    prefix = f"{city.slug}-" if city is not None else ""
+    filename = f"{prefix}my-data-{timezone.localdate():%Y-%m-%d}.zip"
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def delete_view(request: HttpRequest) -> HttpResponse:
+    """Delete my account, confirmed with my password."""
+    user = _account(request)
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=user)
+        logout(request)
+        messages.success(request, _("Your account was deleted."))
+        return redirect("/")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -30,9 +30,6 @@ class Decision:
     message: str = ""  # why, for a person, in the current language
     next_step: str = ""  # where to go to fix it ("login", "confirm_email"), if anywhere
 
-    def __bool__(self) -> bool:
-        return self.allowed
-
 
 ALLOWED = Decision(True)
 

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from ratusz.consultations.models import PortalSettings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ratusz.accounts.models import Role, User
+from ratusz.consultations.models import (
+    Phase,
+    PortalSettings,
+    Project,
+    PublicationStatus,
+    Visibility,
+)
 from ratusz.consultations.translation import translated
 
 
@@ -24,3 +36,57 @@ def portal_welcome(*, default_language: str) -> Welcome:
         text=translated(portal.welcome_text, default_language),
         primary_color=portal.primary_color,
     )
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    project: Project
+    current: Phase | None
+    state: str  # "open" | "upcoming" | "finished"
+
+
+def visible_projects(viewer: User | AnonymousUser) -> QuerySet[Project]:
+    """Published projects the viewer may see (group-only ones for their groups), ordered."""
+    projects = Project.objects.filter(status=PublicationStatus.PUBLISHED)
+    if viewer.is_authenticated and viewer.role == Role.ADMINISTRATOR:
+        return projects.prefetch_related("phases")
+    if viewer.is_authenticated:
+        allowed = Q(visibility=Visibility.EVERYONE) | Q(visible_to__members=viewer)
+        if viewer.role == Role.PROJECT_MANAGER:
+            allowed |= Q(managers=viewer)
+        projects = projects.filter(allowed).distinct()
+    else:
+        projects = projects.filter(visibility=Visibility.EVERYONE)
+    return projects.prefetch_related("phases")
+
+
+def project_cards(
+    viewer: User | AnonymousUser, *, now: datetime | None = None
+) -> list[ProjectCard]:
+    now = now or timezone.now()
+    cards = []
+    for project in visible_projects(viewer):
+        phases = list(project.phases.all())
+        current = next(
+            (p for p in phases if p.starts_at <= now and (p.ends_at is None or p.ends_at > now)),
+            None,
+        )
+        if current is not None:
+            state = "open"
+        elif phases and min(p.starts_at for p in phases) > now:
+            state = "upcoming"
+        else:
+            state = "finished"
+        cards.append(ProjectCard(project=project, current=current, state=state))
+    order = {"open": 0, "upcoming": 1, "finished": 2}
+    return sorted(cards, key=lambda card: (order[card.state], card.project.position))
+
+
+def project_for(viewer: User | AnonymousUser, slug: str) -> Project | None:
+    """The project at `slug` if the viewer may see it (staff also see drafts)."""
+    from ratusz.consultations.rules import can_see_project
+
+    project = Project.objects.filter(slug=slug).prefetch_related("phases", "files").first()
+    if project is None or not can_see_project(viewer, project):
+        return None
+    return project

@@ -1,12 +1,107 @@
+"""Resident-facing pages of a city portal: home, project, profile."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from ratusz.consultations.selectors import portal_welcome
+from ratusz.accounts.models import User
+from ratusz.consultations.ideation import selectors as ideas
+from ratusz.consultations.ideation.forms import IdeaFilterForm
+from ratusz.consultations.ideation.models import Comment, Idea
+from ratusz.consultations.methods import Action, Capability, get_method
+from ratusz.consultations.models import Project
+from ratusz.consultations.rules import can_act, current_phase
+from ratusz.consultations.selectors import portal_welcome, project_cards, project_for
+from ratusz.tenants.context import CityRef
+
+IDEAS_PER_PAGE = 12
+
+
+def city_of(request: HttpRequest) -> CityRef:
+    city: CityRef = request.city  # type: ignore[attr-defined]  # set by CityRoutingMiddleware
+    return city
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]  # set by CityRoutingMiddleware
-    welcome = portal_welcome(default_language=city.default_language)
-    return render(request, "consultations/home.html", {"welcome": welcome})
+    city = city_of(request)
+    cards = project_cards(request.user)
+    return render(
+        request,
+        "consultations/home.html",
+        {
+            "welcome": portal_welcome(default_language=city.default_language),
+            "open_cards": [c for c in cards if c.state == "open"],
+            "other_cards": [c for c in cards if c.state != "open"],
+            "latest_ideas": ideas.latest_ideas(
+                viewer=request.user, projects=[c.project for c in cards]
+            ),
+        },
+    )
+
+
+def _project_or_404(request: HttpRequest, slug: str) -> Project:
+    project = project_for(request.user, slug)
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    city = city_of(request)
+    project = _project_or_404(request, slug)
+    phase = current_phase(project)
+    collects_ideas = any(get_method(p.method).can(Capability.IDEAS) for p in project.phases.all())
+    filters = IdeaFilterForm(request.GET or None, default_language=city.default_language)
+    context: dict[str, object] = {
+        "project": project,
+        "phases": project.phases.all(),
+        "current": phase,
+        "collects_ideas": collects_ideas,
+        "filters": filters,
+        "post_decision": can_act(request.user, phase, Action.POST) if phase else None,
+        "figures": ideas.answer_figures(project) if collects_ideas else None,
+    }
+    if collects_ideas:
+        cleaned = filters.cleaned_data if filters.is_valid() else {}
+        listing = ideas.idea_list(
+            project=project,
+            viewer=request.user,
+            sort=cleaned.get("sort") or "trending",
+            topic=cleaned.get("topic") or None,
+            status=cleaned.get("status") or None,
+            search=cleaned.get("q") or None,
+        )
+        page = Paginator(listing, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(page=page, query=query.urlencode(), view=request.GET.get("view", "list"))
+        if request.htmx and request.GET.get("page"):  # type: ignore[attr-defined]  # django-htmx
+            return render(request, "consultations/partials/idea_cards.html", context)
+    return render(request, "consultations/project.html", context)
+
+
+def project_map_data(request: HttpRequest, slug: str) -> JsonResponse:
+    project = _project_or_404(request, slug)
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": ideas.ideas_on_map(project=project, viewer=request.user),
+        }
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    return render(
+        request,
+        "consultations/profile.html",
+        {
+            "my_ideas": Idea.objects.filter(author=user).select_related("project", "status"),
+            "my_comments": Comment.objects.filter(author=user).select_related("idea")[:50],
+        },
+    )

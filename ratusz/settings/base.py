@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.consultations.notifications.schedule import (
+    BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
+)
 from ratusz.settings import env
 from ratusz.settings.components import (
     cache_settings,
@@ -56,6 +59,9 @@ EVERY_SCHEMA_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "ratusz.accounts",
+    # Sign-up, e-mail addresses and two-factor authentication: each city's in its own schema.
+    "allauth.account",
+    "allauth.mfa",
 ]
 FRAMEWORK_APPS = [  # apps without tables
     "django_tenants",
@@ -63,6 +69,7 @@ FRAMEWORK_APPS = [  # apps without tables
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "allauth",  # templates and template tags of the two allauth apps above
 ]
 
 SHARED_APPS = ["django_tenants", *CONTROL_PLANE_APPS, *EVERY_SCHEMA_APPS, *FRAMEWORK_APPS[1:]]
@@ -95,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "ratusz.accounts.middleware.PolicyConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -111,6 +120,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ratusz.tenants.context_processors.city",
+                "ratusz.consultations.context_processors.maps",
+                "ratusz.consultations.context_processors.unread_notifications",
             ],
         },
     }
@@ -163,6 +174,8 @@ globals().update(EMAIL_SETTINGS)
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 globals().update(celery_settings())
+# Periodic work: each entry fans a task out to every live city (tenants.fan_out).
+CELERY_BEAT_SCHEDULE = {**NOTIFICATIONS_BEAT_SCHEDULE}
 
 LOGGING = {
     "version": 1,
@@ -186,5 +199,36 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+MAP_TILE_URL = env.MAP_TILE_URL
+MAP_ATTRIBUTION = env.MAP_ATTRIBUTION
+
 # How long a first administrator's invitation link stays valid.
 INVITATION_VALID_DAYS = 14
+
+# --- Accounts of residents and city staff (django-allauth; see ratusz.accounts.adapter) --------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "ratusz.accounts.adapter.CityAccountAdapter"
+ACCOUNT_FORMS = {"signup": "ratusz.accounts.forms.CitySignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# A confirmation link is always sent; unconfirmed accounts may sign in, and the rules that need
+# a confirmed address (ratusz.accounts.rules.has_confirmed_email) say so.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Confirmation keys are stored in the city's schema: a signed key would only carry the address'
+# id, which means another address in another city's schema.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+# Residents are told plainly that an address already has an account (rate limits still apply).
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME
+MFA_ADAPTER = "ratusz.accounts.adapter.CityMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -100,4 +100,7 @@ EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = _str("DEFAULT_FROM_EMAIL", f"Ratusz <noreply@{BASE_DOMAIN}>")
 
 STRIPE_API_KEY = _str("STRIPE_API_KEY", "")
+# Map tiles for idea maps (Leaflet); any XYZ tile server.
+MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = _str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 LOG_LEVEL = _str("LOG_LEVEL", "INFO")

@@ -75,3 +75,29 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core (bundled with axe-playwright-python, no download) on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in impacts
+    ]
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def readme_screenshot(page, name: str) -> None:
+    """Screenshots shown in the README, refreshed by every run of the browser tests."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=label == "desktop")
+    page.set_viewport_size(DESKTOP)

@@ -38,21 +38,49 @@ def run_ratusz(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def records(schema: str, app: str) -> list[str]:
+    """Whether the leaf migration is recorded: [its name] or []."""
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT name FROM "{schema}".django_migrations WHERE app = %s', [app])
+        cursor.execute(
+            f'SELECT name FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
+            [app, LEAF_MIGRATION],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
-# A leaf migration (nothing depends on it) that creates tables: forgetting its record makes
-# the city "behind"; keeping its tables as well makes re-applying it fail.
-LEAF_APP = "moderation"
-LEAF_MIGRATION = "0001_reports_blocks_words"
-LEAF_TABLES = ("moderation_report", "moderation_block", "moderation_filteredword")
+def _leaf_migration_with_tables() -> tuple[str, str, list[str]]:
+    """A city-plane migration that nothing depends on and that creates tables: forgetting its
+    record makes a city "behind"; keeping its tables as well makes re-applying it fail."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import CreateModel
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    city_labels = {
+        apps.get_app_config(n.rsplit(".", 1)[-1]).label for n in settings.CITY_PLANE_APPS
+    }
+    for (app_label, name), node in sorted(loader.graph.node_map.items()):
+        if app_label not in city_labels or node.children:
+            continue
+        created = [
+            op.name
+            for op in loader.get_migration(app_label, name).operations
+            if isinstance(op, CreateModel)
+        ]
+        if created:
+            tables = [apps.get_model(app_label, model)._meta.db_table for model in created]
+            return app_label, name, tables
+    raise AssertionError("no leaf migration creates tables")
+
+
+LEAF_APP, LEAF_MIGRATION, LEAF_TABLES = _leaf_migration_with_tables()
 
 
 def forget_migration(schema: str, *, drop_table: bool) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s', [LEAF_APP])
+        cursor.execute(
+            f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
+            [LEAF_APP, LEAF_MIGRATION],
+        )
         if drop_table:
             drop_leaf_tables(schema)
 

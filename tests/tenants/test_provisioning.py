@@ -66,7 +66,11 @@ def structure(schema: str) -> dict[str, list]:
             """,
             [schema],
         )
-        indexes = cursor.fetchall()
+        # Partial-index predicates, like CHECKs, may print their casts differently.
+        indexes = [
+            (table, name, definition.split(" WHERE ")[0], " WHERE " in definition)
+            for table, name, definition in cursor.fetchall()
+        ]
     # Column defaults mention the schema only through sequences, which identity columns avoid.
     return {"columns": columns, "constraints": constraints, "indexes": indexes}
 

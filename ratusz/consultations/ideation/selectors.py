@@ -128,3 +128,34 @@ def answer_figures(project: Project) -> AnswerFigures:
         answered=len(seconds),
         median_time_to_answer=timedelta(seconds=median(seconds)) if seconds else None,
     )
+
+
+def latest_ideas(*, viewer: User | Any, projects: list[Project], limit: int = 6) -> list[Idea]:
+    """The newest published ideas of projects the viewer can see."""
+    if not projects:
+        return []
+    return list(
+        Idea.objects.filter(project__in=projects, visibility=Visibility.VISIBLE)
+        .select_related("project", "status", "author")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def idea_for(viewer: User | Any, idea_id: int) -> Idea | None:
+    """The idea if the viewer may see it: published ones in visible projects; held or hidden
+    ones only for their author and the project's staff."""
+    from ratusz.consultations.rules import can_see_project
+
+    idea = (
+        Idea.objects.select_related("project", "phase", "status", "author")
+        .prefetch_related("images", "attachments", "topics")
+        .filter(pk=idea_id)
+        .first()
+    )
+    if idea is None or not can_see_project(viewer, idea.project):
+        return None
+    if idea.visibility == Visibility.VISIBLE or is_project_staff(viewer, idea.project):
+        return idea
+    if getattr(viewer, "is_authenticated", False) and idea.author_id == viewer.pk:
+        return idea
+    return None

@@ -7,3 +7,9 @@ class ModerationConfig(AppConfig):
     label = "moderation"
     verbose_name = _("Moderation")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.consultations.moderation.services import seed_word_filter
+        from ratusz.tenants.initializers import register_city_initializer
+
+        register_city_initializer(seed_word_filter)

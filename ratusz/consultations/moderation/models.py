@@ -101,3 +101,54 @@ class FilteredWord(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class ModerationAction(models.Model):
+    """Who did what in moderation, and when: the log staff and administrators can review."""
+
+    class Kind(models.TextChoices):
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        DISMISS = "dismiss", _("Reports dismissed")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        BLOCK = "block", _("Resident blocked")
+        UNBLOCK = "unblock", _("Block lifted")
+        WORD_FILTER = "word_filter", _("Word filter changed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What was acted on; the log outlives the content, so these are emptied, not cascaded.
+    project = models.ForeignKey(
+        "consultations.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    idea = models.ForeignKey(
+        "ideation.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "ideation.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by user {self.actor_id}"

@@ -7,3 +7,12 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.consultations.ideation.events import listen
+        from ratusz.consultations.notifications.selectors import personal_data
+        from ratusz.consultations.notifications.services import on_idea_event
+
+        listen(on_idea_event)
+        register_personal_data_provider("notifications", personal_data)

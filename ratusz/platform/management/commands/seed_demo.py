@@ -1,4 +1,7 @@
-"""Create the demo cities (Gdańsk, Springfield) with sample content; run it as often as you like."""
+"""Create the demo cities (Gdańsk, Springfield) with sample content; run it as often as you like.
+
+Every demo account (administrator, project manager, residents) signs in with the demo password,
+printed here: `ratusz-demo` unless `--password` says otherwise."""
 
 from __future__ import annotations
 
@@ -10,7 +13,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import ProgrammingError
 
-from ratusz.platform.demo import SeededCity, seed_demo_cities
+from ratusz.platform.demo import (
+    DEMO_PASSWORD,
+    SeededCity,
+    remove_demo_cities,
+    seed_demo_cities,
+)
 from ratusz.tenants.blueprint import TemplateSchemaMissing
 from ratusz.tenants.links import control_url
 from ratusz.tenants.services import ProvisioningRefused
@@ -32,7 +40,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="Seed even when RATUSZ_ENV is production (a demonstration instance).",
+            help="Seed even when RATUSZ_ENV is production (a demonstration instance; then "
+            "--password is required).",
+        )
+        parser.add_argument(
+            "--password",
+            help=f"The password of the demo accounts of newly created cities (default: "
+            f"{DEMO_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Remove the demo cities first (all their data) and create them afresh; not in "
+            "production.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,8 +61,24 @@ class Command(BaseCommand):
                 "Refusing to create demo cities in production; pass --allow-production for a "
                 "demonstration instance."
             )
+        if settings.ENVIRONMENT == "production" and options["reset"]:
+            raise CommandError(
+                "--reset removes the cities named gdansk and springfield with all their data; "
+                "it is not available in production."
+            )
+        password = options["password"]
+        if password is not None and not password.strip():
+            raise CommandError("The demo password cannot be empty.")
+        if settings.ENVIRONMENT == "production" and password is None:
+            raise CommandError(
+                f"The default demo password ({DEMO_PASSWORD}) is public; choose another one for "
+                "a demonstration instance with --password."
+            )
         try:
-            seeded = seed_demo_cities()
+            if options["reset"]:
+                for slug in remove_demo_cities():
+                    self.stdout.write(f"Removed demo city {slug}")
+            seeded = seed_demo_cities(password=password)
         except TemplateSchemaMissing as missing:
             raise CommandError(str(missing)) from missing
         except ProgrammingError as error:  # the registry's tables do not exist yet
@@ -64,7 +100,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Demo city {city.name} ({city.slug}) exists already: skipped")
         self.stdout.write(f"  Portal:     {city.portal_url}")
-        if city.invitation_url:
+        if city.accounts:
+            self._report_accounts(city)
+        elif city.invitation_url:
             self.stdout.write(f"  Invitation: {city.invitation_url}  (for {city.admin_email})")
         elif city.admin_has_account:
             self.stdout.write(f"  Administrator: {city.admin_email} has an account; sign in.")
@@ -73,3 +111,17 @@ class Command(BaseCommand):
                 f"  Administrator: {city.admin_email}; the invitation link was shown when the "
                 "city was created."
             )
+
+    def _report_accounts(self, city: SeededCity) -> None:
+        if city.password is not None:
+            self.stdout.write(f"  Demo accounts, all with the password {city.password}:")
+        else:
+            self.stdout.write("  Demo accounts, with the password chosen when the city was made:")
+        residents = [a.email for a in city.accounts if a.role == "resident"]
+        for account in city.accounts:
+            if account.role != "resident":
+                self.stdout.write(f"    {account.role + ':':<17}{account.email}")
+        if residents:
+            others = len(residents) - 1
+            more = f" (and {others} more residents)" if others else ""
+            self.stdout.write(f"    {'resident:':<17}{residents[0]}{more}")

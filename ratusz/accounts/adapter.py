@@ -1,0 +1,137 @@
+"""How django-allauth behaves in a city portal.
+
+- Sign-up exists only in city portals, never on the control plane.
+- E-mails are rendered in the request (links to the city's own host, the visitor's language,
+  the city's name) and sent by a Celery task after the transaction commits.
+- A sign-in after the city published a new version of its terms or privacy policy goes through
+  the consent page first (PolicyConsentMiddleware keeps the person there).
+"""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlencode
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.utils import build_absolute_uri
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+
+from ratusz.accounts import selectors, services
+from ratusz.accounts.emails import queue_email
+from ratusz.accounts.models import User
+
+POLICIES_PENDING_SESSION_KEY = "ratusz_policies_pending"
+
+
+def city_of(request: HttpRequest | None) -> Any:
+    """The city the request is for (a ratusz.tenants CityRef), None on the control plane."""
+    return getattr(request, "city", None) if request is not None else None
+
+
+def consent_url(next_url: str) -> str:
+    return f"{reverse('accounts:consent')}?{urlencode({'next': next_url})}"
+
+
+class CityAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_taken": _(
+            "An account with this e-mail address already exists. Sign in, or reset your "
+            "password if you forgot it."
+        ),
+    }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return city_of(request) is not None and super().is_open_for_signup(request)
+
+    def clean_email(self, email: str) -> str:
+        return super().clean_email(email).strip().lower()
+
+    def save_user(
+        self, request: HttpRequest, user: AbstractBaseUser, form: BaseForm, commit: bool = True
+    ) -> AbstractBaseUser:
+        user = super().save_user(request, user, form, commit=False)
+        assert isinstance(user, User)
+        data = form.cleaned_data
+        if not commit:
+            return user
+        return services.complete_signup(
+            user=user,
+            full_name=data.get("full_name", ""),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            terms_version=data["terms_version"],
+            privacy_version=data["privacy_version"],
+        )
+
+    # --- e-mails --------------------------------------------------------------------------
+
+    def format_email_subject(self, subject: str) -> str:
+        city = city_of(allauth_context.request)
+        prefix = f"[{city.name}] " if city is not None else ""
+        return prefix + force_str(subject)
+
+    def get_from_email(self) -> str:
+        city = city_of(allauth_context.request)
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        # Django encodes a non-ASCII name when it sends the message.
+        return str(Address(display_name=city.name if city is not None else name, addr_spec=address))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "city": city_of(request),
+            "portal_url": build_absolute_uri(request, "/"),
+        }
+        ctx.update(context)
+        queue_email(self.render_mail(template_prefix, email, ctx))
+
+    # --- signing in -----------------------------------------------------------------------
+
+    def post_login(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        *,
+        email_verification: str,
+        signal_kwargs: dict[str, Any] | None,
+        email: str | None,
+        signup: bool,
+        redirect_url: str | None,
+    ) -> HttpResponse:
+        response = super().post_login(
+            request,
+            user,
+            email_verification=email_verification,
+            signal_kwargs=signal_kwargs,
+            email=email,
+            signup=signup,
+            redirect_url=redirect_url,
+        )
+        if signup or city_of(request) is None or not isinstance(user, User):
+            return response
+        if selectors.pending_policies(user):
+            request.session[POLICIES_PENDING_SESSION_KEY] = True
+            next_url = response["Location"] if response.has_header("Location") else "/"
+            return HttpResponseRedirect(consent_url(next_url))
+        return response
+
+
+class CityMFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        city = city_of(allauth_context.request)
+        return str(city.name) if city is not None else super().get_totp_issuer()

@@ -1,0 +1,99 @@
+"""Who may do what, as named predicates, and `staff_required` for the city's staff pages.
+
+A staff page is decorated with `@staff_required` (or uses `StaffRequiredMixin`): a visitor is
+sent to sign in, a resident gets 403, and when the city requires two-factor authentication for
+staff, a staff member without it is sent to set it up before seeing the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ratusz.accounts import selectors
+from ratusz.accounts.models import Role, User
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def _account(user: Any) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated and user.is_active else None
+
+
+def is_city_staff(user: Any) -> bool:
+    """Administrators and project managers of the city."""
+    account = _account(user)
+    return account is not None and account.role in selectors.STAFF_ROLES
+
+
+def is_administrator(user: Any) -> bool:
+    account = _account(user)
+    return account is not None and account.role == Role.ADMINISTRATOR
+
+
+def has_confirmed_email(user: Any) -> bool:
+    """The person confirmed the address their account uses (rules may require it to act)."""
+    account = _account(user)
+    return account is not None and selectors.has_verified_email(account)
+
+
+def has_two_factor(user: Any) -> bool:
+    account = _account(user)
+    return account is not None and "totp" in selectors.two_factor_types(account)
+
+
+def must_set_up_two_factor(user: Any) -> bool:
+    """A staff member of a city that requires two-factor authentication, without it."""
+    return (
+        is_city_staff(user)
+        and selectors.account_settings().staff_two_factor_required
+        and not has_two_factor(user)
+    )
+
+
+def check_staff_access(request: HttpRequest) -> HttpResponse | None:
+    """None when the request may see a staff page; otherwise the response to give instead."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_city_staff(user):
+        raise PermissionDenied
+    if must_set_up_two_factor(user):
+        messages.warning(
+            request,
+            _(
+                "This city requires two-factor authentication for its staff. Set up an "
+                "authenticator app to continue."
+            ),
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))
+    return None
+
+
+def staff_required(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refusal = check_staff_access(request)
+        if refusal is not None:
+            return refusal
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapped)
+
+
+class StaffRequiredMixin:
+    """For class-based staff views; put it first among the bases."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refusal = check_staff_access(request)
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a View's

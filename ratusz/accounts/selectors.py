@@ -1,0 +1,82 @@
+"""Reads on accounts: the city's account settings, consents, what a person's data holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from ratusz.accounts.models import AccountSettings, Consent, PolicyDocument, Role, User
+
+STAFF_ROLES = frozenset({Role.PROJECT_MANAGER, Role.ADMINISTRATOR})
+
+
+def account_settings() -> AccountSettings:
+    """The city's account settings. Every schema has the row (a data migration puts it into
+    the template that new cities are copied from); defaults stand in if it is ever missing."""
+    return AccountSettings.objects.first() or AccountSettings()
+
+
+def accepted_versions(user: User) -> dict[str, int]:
+    """The highest version of each policy the person accepted (absent: never accepted)."""
+    accepted: dict[str, int] = {}
+    for document, version in Consent.objects.filter(user=user).values_list("document", "version"):
+        accepted[document] = max(version, accepted.get(document, 0))
+    return accepted
+
+
+def pending_policies(user: User, settings: AccountSettings | None = None) -> list[str]:
+    """The policies whose current version the person has not accepted yet."""
+    settings = settings or account_settings()
+    accepted = accepted_versions(user)
+    return [
+        document
+        for document in PolicyDocument.values
+        if accepted.get(document, 0) < settings.version_of(document)
+    ]
+
+
+def has_verified_email(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def two_factor_types(user: User) -> set[str]:
+    return set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+
+
+def is_last_administrator(user: User) -> bool:
+    if user.role != Role.ADMINISTRATOR:
+        return False
+    return (
+        not User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
+def profile_data(user: User) -> dict[str, Any]:
+    """Everything the accounts app holds about a person, for their data archive."""
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.full_name,
+            "role": user.role,
+            "language": user.language,
+            "joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+        ],
+        "consents": [
+            {
+                "document": consent.document,
+                "version": consent.version,
+                "accepted": consent.accepted_at,
+            }
+            for consent in Consent.objects.filter(user=user).order_by("accepted_at", "document")
+        ],
+        "two_factor": sorted(two_factor_types(user)),
+    }

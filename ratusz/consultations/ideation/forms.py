@@ -1,0 +1,230 @@
+"""Validation of what residents and staff send about ideas: the only place input becomes errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from ratusz.consultations.ideation.models import IdeaStatus
+from ratusz.consultations.models import Phase, Topic
+from ratusz.consultations.translation import translated
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+ATTACHMENT_EXTENSIONS = {".pdf", ".odt", ".docx", ".xlsx", ".ods", ".txt", ".jpg", ".jpeg", ".png"}
+MAX_IMAGES = 5
+MAX_ATTACHMENTS = 3
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def check_image(upload: UploadedFile) -> None:
+    if upload.size and upload.size > MAX_IMAGE_BYTES:
+        raise forms.ValidationError(
+            _("“%(name)s” is too large: images can be at most 5 MB."), params={"name": upload.name}
+        )
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise forms.ValidationError(
+            _("“%(name)s” is not an image we can show: use a JPEG, PNG or WebP file."),
+            params={"name": upload.name},
+        ) from exc
+    if image_format not in IMAGE_FORMATS:
+        raise forms.ValidationError(
+            _("“%(name)s” is not an image we can show: use a JPEG, PNG or WebP file."),
+            params={"name": upload.name},
+        )
+    upload.seek(0)
+
+
+def check_attachment(upload: UploadedFile) -> None:
+    name = (upload.name or "").lower()
+    if not any(name.endswith(extension) for extension in ATTACHMENT_EXTENSIONS):
+        raise forms.ValidationError(
+            _("“%(name)s”: attach PDF, office documents, text or images only."),
+            params={"name": upload.name},
+        )
+    if upload.size and upload.size > MAX_ATTACHMENT_BYTES:
+        raise forms.ValidationError(
+            _("“%(name)s” is too large: attachments can be at most 10 MB."),
+            params={"name": upload.name},
+        )
+
+
+class _NamedInCityLanguage:
+    """Choices labelled with their name in the current language (else the city's default)."""
+
+    default_language = "pl"
+
+    def label_from_instance(self, obj: Any) -> str:
+        return translated(obj.name, self.default_language)
+
+
+class TopicsField(_NamedInCityLanguage, forms.ModelMultipleChoiceField):
+    pass
+
+
+class StatusField(_NamedInCityLanguage, forms.ModelChoiceField):
+    pass
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160, min_length=5)
+    body = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("Explain what you propose and why. Simple formatting is kept."),
+    )
+    topics = TopicsField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    images = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 5 images (JPEG, PNG or WebP), at most 5 MB each."),
+    )
+    image_description = forms.CharField(
+        label=_("What the photos show"),
+        max_length=200,
+        required=False,
+        help_text=_("A short description for people who cannot see the images."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to 3 files (PDF, office documents), at most 10 MB each."),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6
+    )
+    address = forms.CharField(label=_("Place"), max_length=200, required=False)
+    anonymous = forms.BooleanField(label=_("Publish without my name"), required=False)
+
+    def __init__(self, *args: Any, phase: Phase, default_language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.phase = phase
+        topics = self.fields["topics"]
+        assert isinstance(topics, TopicsField)
+        topics.default_language = default_language
+        field_rules: dict[str, str] = phase.options.get("fields", {})
+        for name, form_fields in {
+            "images": ["images", "image_description"],
+            "attachments": ["attachments"],
+            "location": ["latitude", "longitude", "address"],
+            "topics": ["topics"],
+        }.items():
+            rule = field_rules.get(name, "optional")
+            for field_name in form_fields:
+                if rule == "off":
+                    del self.fields[field_name]
+                elif rule == "required" and field_name not in {"image_description", "address"}:
+                    self.fields[field_name].required = True
+        if not phase.options.get("anonymous_posting"):
+            del self.fields["anonymous"]
+        if not Topic.objects.exists() and "topics" in self.fields:
+            del self.fields["topics"]
+
+    def clean_images(self) -> list[UploadedFile]:
+        images: list[UploadedFile] = self.cleaned_data.get("images") or []
+        if len(images) > MAX_IMAGES:
+            raise forms.ValidationError(_("Add at most 5 images."))
+        for image in images:
+            check_image(image)
+        return images
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("Add at most 3 attachments."))
+        for upload in files:
+            check_attachment(upload)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        latitude: Decimal | None = data.get("latitude")
+        longitude: Decimal | None = data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            raise forms.ValidationError(
+                _("Pick the place on the map, or give both latitude and longitude.")
+            )
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StatusForm(forms.Form):
+    status = StatusField(label=_("New status"), queryset=IdeaStatus.objects.all())
+    answer = forms.CharField(
+        label=_("Official answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+        help_text=_("Everyone involved receives it. Explain the decision in plain words."),
+    )
+
+    def __init__(self, *args: Any, default_language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, StatusField)
+        status.default_language = default_language
+
+
+class IdeaFilterForm(forms.Form):
+    SORT_CHOICES = [
+        ("trending", _("Trending")),
+        ("newest", _("Newest")),
+        ("most_reacted", _("Most reactions")),
+        ("most_commented", _("Most comments")),
+    ]
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, default_language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        topic_field = self.fields["topic"]
+        status_field = self.fields["status"]
+        assert isinstance(topic_field, forms.ChoiceField)
+        assert isinstance(status_field, forms.ChoiceField)
+        topic_field.choices = everything + [
+            (t.slug, translated(t.name, default_language)) for t in Topic.objects.all()
+        ]
+        status_field.choices = everything + [
+            (s.code, translated(s.name, default_language)) for s in IdeaStatus.objects.all()
+        ]
