@@ -97,7 +97,7 @@ def _new_city(slug: str) -> tuple[object, str]:
 
 def provision_default(slug: str, introspection: str) -> None:
     """TenantMixin.save() with auto_create_schema, then the domain (django-tenants' docs)."""
-    from django.db import connection
+    from ratusz.tenants.db import connection
     from django_tenants.utils import quote_schema_name, schema_exists
 
     from ratusz.tenants.models import City, Domain
@@ -118,7 +118,7 @@ def provision_default(slug: str, introspection: str) -> None:
 def provision_clone(slug: str, introspection: str) -> None:
     """TenantMixin.create_schema with TENANT_BASE_SCHEMA: clone, then fake the migrations."""
     from django.conf import settings
-    from django.db import connection
+    from ratusz.tenants.db import connection
     from django_tenants.clone import CloneSchema
 
     from ratusz.tenants.models import City, Domain
@@ -145,7 +145,7 @@ def remove_city(slug: str) -> None:
 
 
 def measure(provision: Callable[[str], None], slug: str) -> float:
-    from django.db import connection
+    from ratusz.tenants.db import connection
 
     connection.ensure_connection()
     started = time.perf_counter()
