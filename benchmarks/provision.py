@@ -97,9 +97,9 @@ def _new_city(slug: str) -> tuple[object, str]:
 
 def provision_default(slug: str, introspection: str) -> None:
     """TenantMixin.save() with auto_create_schema, then the domain (django-tenants' docs)."""
-    from ratusz.tenants.db import connection
     from django_tenants.utils import quote_schema_name, schema_exists
 
+    from ratusz.tenants.db import connection
     from ratusz.tenants.models import City, Domain
 
     with bench.introspection(introspection):
@@ -118,9 +118,9 @@ def provision_default(slug: str, introspection: str) -> None:
 def provision_clone(slug: str, introspection: str) -> None:
     """TenantMixin.create_schema with TENANT_BASE_SCHEMA: clone, then fake the migrations."""
     from django.conf import settings
-    from ratusz.tenants.db import connection
     from django_tenants.clone import CloneSchema
 
+    from ratusz.tenants.db import connection
     from ratusz.tenants.models import City, Domain
 
     with bench.introspection(introspection):
