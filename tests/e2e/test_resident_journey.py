@@ -71,7 +71,7 @@ def test_the_whole_resident_journey(
 
     # Confirm the e-mail from the message the test backend captured: the link is this city's.
     confirmation = next(m for m in mail.outbox if "anna@example.com" in m.to)
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", confirmation.body)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", str(confirmation.body))
     assert link is not None, confirmation.body
     assert city.host in link.group(0)
     page.goto(
