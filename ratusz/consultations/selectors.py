@@ -49,7 +49,7 @@ def visible_projects(viewer: User | AnonymousUser) -> QuerySet[Project]:
     """Published projects the viewer may see (group-only ones for their groups), ordered."""
     projects = Project.objects.filter(status=PublicationStatus.PUBLISHED)
     if viewer.is_authenticated and viewer.role == Role.ADMINISTRATOR:
-        return projects.prefetch_related("phases")
+        return projects.select_related("folder").prefetch_related("phases")
     if viewer.is_authenticated:
         allowed = Q(visibility=Visibility.EVERYONE) | Q(visible_to__members=viewer)
         if viewer.role == Role.PROJECT_MANAGER:
@@ -57,7 +57,7 @@ def visible_projects(viewer: User | AnonymousUser) -> QuerySet[Project]:
         projects = projects.filter(allowed).distinct()
     else:
         projects = projects.filter(visibility=Visibility.EVERYONE)
-    return projects.prefetch_related("phases")
+    return projects.select_related("folder").prefetch_related("phases")
 
 
 def project_cards(

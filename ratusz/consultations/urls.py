@@ -17,4 +17,5 @@ urlpatterns = [
     path("ideas/<int:idea_id>/follow/", ideation.toggle_follow, name="idea-follow"),
     path("ideas/<int:idea_id>/comments/", ideation.comment, name="idea-comment"),
     path("ideas/<int:idea_id>/status/", ideation.change_status, name="idea-status"),
+    path("statuses/", ideation.statuses, name="idea-statuses"),
 ]

@@ -228,3 +228,42 @@ class IdeaFilterForm(forms.Form):
         status_field.choices = everything + [
             (s.code, translated(s.name, default_language)) for s in IdeaStatus.objects.all()
         ]
+
+
+class IdeaStatusForm(forms.Form):
+    """A city's own status: identifier, colour, and a name and description per city language."""
+
+    code = forms.SlugField(label=_("Identifier"), max_length=40)
+    color = forms.RegexField(
+        label=_("Colour"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#4a4a4a",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": _("Give the colour as #RRGGBB.")},
+    )
+    is_final = forms.BooleanField(
+        label=_("This status closes the idea (accepted, implemented, rejected...)"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, languages: tuple[str, ...], editing: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        if editing:
+            self.fields["code"].disabled = True
+        for code in languages:
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name (%(language)s)") % {"language": code},
+                max_length=60,
+                required=code == languages[0],
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": code},
+                max_length=300,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def texts(self, prefix: str) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"{prefix}_{code}", "") for code in self.languages}

@@ -216,3 +216,35 @@ def change_status(*, staff: User, idea: Idea, status: IdeaStatus, answer: str) -
         announce(IdeaEvent("status_changed", idea.pk, staff.pk, status_change_id=change.pk))
     idea.refresh_from_db()
     return change
+
+
+def save_status(
+    *,
+    staff: User,
+    code: str,
+    name: dict[str, str],
+    description: dict[str, str],
+    color: str,
+    is_final: bool,
+    status: IdeaStatus | None = None,
+) -> IdeaStatus:
+    """Add a status of the city's own, or edit one (defaults included: names, colour...)."""
+    from ratusz.consultations.rules import is_administrator
+
+    if not is_administrator(staff):
+        raise NotAllowed(Decision(False, "not_admin", _("Only administrators can edit statuses.")))
+    with transaction.atomic():
+        if status is None:
+            if IdeaStatus.objects.filter(code=code).exists():
+                raise Refused(_("A status with this identifier already exists."))
+            position = (
+                IdeaStatus.objects.order_by("-position").values_list("position", flat=True).first()
+                or 0
+            ) + 1
+            status = IdeaStatus(code=code, position=position)
+        status.name = {k: v.strip() for k, v in name.items() if v.strip()}
+        status.description = {k: v.strip() for k, v in description.items() if v.strip()}
+        status.color = color
+        status.is_final = is_final
+        status.save()
+    return status

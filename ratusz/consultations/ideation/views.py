@@ -266,3 +266,47 @@ def change_status(request: HttpRequest, idea_id: int) -> HttpResponse:
         )
     messages.success(request, _("The status and the official answer are published."))
     return redirect("idea", idea_id=idea.pk)
+
+
+def statuses(request: HttpRequest) -> HttpResponse:
+    """Administrators see, add and edit the city's idea statuses."""
+    from ratusz.consultations.ideation.forms import IdeaStatusForm
+    from ratusz.consultations.rules import is_administrator
+
+    if not request.user.is_authenticated:
+        return redirect(_login_url(request))
+    if not is_administrator(request.user):
+        return render(request, "consultations/staff_only.html", status=403)
+    city = city_of(request)
+    editing = IdeaStatus.objects.filter(code=request.GET.get("edit") or "").first()
+    initial: dict[str, object] = {}
+    if editing is not None:
+        initial = {"code": editing.code, "color": editing.color, "is_final": editing.is_final}
+        for code in city.languages:
+            initial[f"name_{code}"] = editing.name.get(code, "")
+            initial[f"description_{code}"] = editing.description.get(code, "")
+    form = IdeaStatusForm(
+        request.POST or None, initial=initial, languages=city.languages, editing=editing is not None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_status(
+                staff=request.user,
+                code=editing.code if editing else form.cleaned_data["code"],
+                name=form.texts("name"),
+                description=form.texts("description"),
+                color=form.cleaned_data["color"],
+                is_final=form.cleaned_data["is_final"],
+                status=editing,
+            )
+        except (Refused, NotAllowed) as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, _("The status is saved."))
+            return redirect("idea-statuses")
+    return render(
+        request,
+        "consultations/statuses.html",
+        {"statuses": IdeaStatus.objects.all(), "form": form, "editing": editing},
+        status=400 if request.method == "POST" else 200,
+    )
