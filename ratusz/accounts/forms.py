@@ -148,3 +148,23 @@ class DeleteAccountForm(forms.Form):
                 code="last_administrator",
             )
         return data
+
+
+class CityAccountRulesForm(forms.Form):
+    """What an administrator decides about accounts in their city."""
+
+    staff_two_factor_required = forms.BooleanField(
+        label=_("Staff must use two-factor authentication"), required=False
+    )
+    terms_url = forms.URLField(
+        label=_("Address of the terms of use"), required=False, assume_scheme="https"
+    )
+    privacy_url = forms.URLField(
+        label=_("Address of the privacy policy"), required=False, assume_scheme="https"
+    )
+    publish = forms.MultipleChoiceField(
+        label=_("Publish a new version (everyone accepts it again at their next sign-in)"),
+        choices=[("terms", _("Terms of use")), ("privacy", _("Privacy policy"))],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

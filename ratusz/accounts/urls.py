@@ -11,4 +11,5 @@ urlpatterns = [
     path("consent/", views.consent_view, name="consent"),
     path("data/", views.data_view, name="data"),
     path("delete/", views.delete_view, name="delete"),
+    path("city-rules/", views.city_rules_view, name="city-rules"),
 ]

@@ -144,3 +144,36 @@ def delete_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account was deleted."))
         return redirect("/")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@never_cache
+@rules.staff_required
+def city_rules_view(request: HttpRequest) -> HttpResponse:
+    """Administrators: two-factor for staff, where the terms live, and new versions of them."""
+    from ratusz.accounts.forms import CityAccountRulesForm
+
+    if not rules.is_administrator(request.user):
+        return render(request, "accounts/administrators_only.html", status=403)
+    current = selectors.account_settings()
+    form = CityAccountRulesForm(
+        request.POST or None,
+        initial={
+            "staff_two_factor_required": current.staff_two_factor_required,
+            "terms_url": current.terms_url,
+            "privacy_url": current.privacy_url,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.set_staff_two_factor_required(required=data["staff_two_factor_required"])
+        services.set_policy_urls(terms_url=data["terms_url"], privacy_url=data["privacy_url"])
+        for document in data["publish"]:
+            services.publish_policy_version(document=document)
+        messages.success(request, _("The account rules are saved."))
+        return redirect("accounts:city-rules")
+    return render(
+        request,
+        "accounts/city_rules.html",
+        {"form": form, "current": current},
+        status=400 if request.method == "POST" else 200,
+    )
