@@ -205,3 +205,26 @@ def test_following_is_idempotent(resident, neighbour, ideation_phase):
     follow(user=neighbour, idea=idea)
     follow(user=neighbour, idea=idea)
     assert Follow.objects.filter(idea=idea).count() == 2
+
+
+def test_listeners_hear_events_in_the_city_that_announced_them(
+    city, resident, ideation_phase, django_capture_on_commit_callbacks
+):
+    from ratusz.consultations.ideation import events
+    from ratusz.tenants.db import connection
+
+    heard: list[str] = []
+
+    def listener(event):
+        heard.append(str(connection.schema_name))
+
+    events.listen(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            idea_by(resident, ideation_phase)
+        connection.set_schema_to_public()  # the commit happens after leaving the city
+        for callback in callbacks:
+            callback()
+    finally:
+        events._listeners.remove(listener)
+    assert heard == [city.schema]

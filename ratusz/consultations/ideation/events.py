@@ -11,6 +11,9 @@ from functools import partial
 
 from django.db import transaction
 
+from ratusz.tenants.context import HasSchema, city_context
+from ratusz.tenants.db import connection
+
 
 @dataclass(frozen=True)
 class IdeaEvent:
@@ -32,5 +35,13 @@ def listen(listener: Listener) -> Listener:
 
 
 def announce(event: IdeaEvent) -> None:
+    # The transaction may commit after the code has left the city's context (an outer block
+    # opened elsewhere), so each listener runs in the city that announced the event.
+    city = connection.tenant
     for listener in tuple(_listeners):
-        transaction.on_commit(partial(listener, event))
+        transaction.on_commit(partial(_in_city, city, listener, event))
+
+
+def _in_city(city: HasSchema, listener: Listener, event: IdeaEvent) -> None:
+    with city_context(city):
+        listener(event)
