@@ -7,8 +7,10 @@ benchmark's own (dropped and created afresh) and only then calls `django.setup()
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,56 +18,69 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 # Databases that belong to people, never to a benchmark.
 PROTECTED_DATABASES = frozenset({"ratusz", "test_ratusz", "postgres", "template0", "template1"})
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+SETTINGS = "ratusz.settings.base"
+DROP_SETTLE_SECONDS = 35
 
 
 def database_url(server: str, name: str) -> str:
     return f"{server.rstrip('/')}/{name}"
 
 
-def recreate_database(server: str, name: str) -> None:
-    """Drop `name` (closing its connections) and create it empty."""
+def _maintenance(server: str) -> Any:
+    """An autocommit connection to the server's `postgres` database."""
     import psycopg
-    from psycopg import sql
 
     from ratusz.settings.env import parse_database_url
+
+    url = parse_database_url(database_url(server, "postgres"))
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.user,
+        password=url.password or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _drop(conn: Any, name: str) -> None:
+    from psycopg import sql
 
     if name in PROTECTED_DATABASES or not name:
         raise SystemExit(f"refusing to drop the database {name!r}: choose a benchmark database")
-    url = parse_database_url(database_url(server, "postgres"))
-    with psycopg.connect(
-        host=url.host, port=url.port, user=url.user, password=url.password or None,
-        dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def recreate_database(server: str, name: str) -> None:
+    """Drop `name` (closing its connections) and create it empty."""
+    from psycopg import sql
+
+    with _maintenance(server) as conn:
+        row = conn.execute(
+            "SELECT pg_database_size(datname) FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        _drop(conn, name)
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if row is not None and row[0] > 100 * 1024 * 1024:
+        # Dropping a database of many schemas deletes tens of thousands of files. On ext4
+        # without a journal the kernel then skips "recently deleted" inodes (for ~30 s) with a
+        # scan on every file creation, which slows every CREATE TABLE/INDEX in the meantime.
+        print(f"# dropped a large {name}; waiting {DROP_SETTLE_SECONDS} s", file=sys.stderr)
+        time.sleep(DROP_SETTLE_SECONDS)
 
 
 def drop_database(server: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    from ratusz.settings.env import parse_database_url
-
-    if name in PROTECTED_DATABASES:
-        return
     from django.db import connections
 
     connections.close_all()
-    url = parse_database_url(database_url(server, "postgres"))
-    with psycopg.connect(
-        host=url.host, port=url.port, user=url.user, password=url.password or None,
-        dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    with _maintenance(server) as conn:
+        _drop(conn, name)
 
 
 def configure_environment(
@@ -75,10 +90,16 @@ def configure_environment(
     os.environ["DATABASE_URL"] = database_url(server, name)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     # Cache files, media and mail of the benchmark stay out of the developer's data folder.
-    os.environ.setdefault("RATUSZ_DATA_DIR", tempfile.mkdtemp(prefix="ratusz-bench-"))
+    if "RATUSZ_DATA_DIR" not in os.environ:
+        data_dir = tempfile.mkdtemp(prefix="ratusz-bench-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.environ["RATUSZ_DATA_DIR"] = data_dir
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production does
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.pop("EXECUTOR", None)  # django-tenants' executor is chosen per run below
+    # Self-contained: file cache in the data folder, tasks in-process, nobody else's Redis.
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "RATUSZ_TASKS_EAGER", "RATUSZ_ENV"):
+        os.environ.pop(name, None)
 
 
 def prepare(server: str, name: str, *, fresh: bool = True) -> None:
@@ -96,12 +117,34 @@ def prepare(server: str, name: str, *, fresh: bool = True) -> None:
         call_command("migrate_schemas", verbosity=0)
 
 
+def revision() -> str:
+    """The commit measured, marked when ratusz/ has uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "ratusz"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{commit or 'unknown'}{' + uncommitted changes in ratusz/' if dirty else ''}"
+
+
 def machine() -> str:
+    """One line on what was measured and where."""
+    from importlib.metadata import version
+
+    import django
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
+        server_version = cursor.fetchone()[0].split()[0]
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as cpuinfo:
@@ -111,16 +154,18 @@ def machine() -> str:
                     break
     except OSError:
         pass
-    from importlib.metadata import version
-
-    import django
-    import django_tenants  # noqa: F401  (the version comes from its metadata)
-
     return (
-        f"{date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), "
+        f"{date.today().isoformat()}, ratusz {revision()}, {os.cpu_count()} cores ({cpu}), "
         f"PostgreSQL {server_version}, Python {platform.python_version()}, "
         f"Django {django.get_version()}, django-tenants {version('django-tenants')}"
     )
+
+
+def tenant_connection() -> Any:
+    """django-tenants' connection (the stubs only know Django's base wrapper)."""
+    from django.db import connection
+
+    return connection
 
 
 # --- the paths -------------------------------------------------------------------------------
@@ -142,6 +187,21 @@ def introspection(kind: str) -> Iterator[None]:
         yield
     finally:
         wrapper.introspection = saved
+
+
+def vacuum_catalogs() -> None:
+    """VACUUM ANALYZE the system catalogs, as autovacuum would after thousands of new relations
+    (the benchmark server may run with autovacuum off); not timed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace "
+            "AND c.relkind = 'r' ORDER BY c.relname"
+        )
+        catalogs = [row[0] for row in cursor.fetchall()]
+        for catalog in catalogs:
+            cursor.execute(f'VACUUM (ANALYZE) pg_catalog."{catalog}"')
 
 
 def fill_cities(target: int, *, prefix: str = "fill", progress: bool = True) -> float:

@@ -38,9 +38,9 @@ def parse_args() -> argparse.Namespace:
         default="1,10,100,1000",
         help="numbers of cities present when measuring, comma-separated (default 1,10,100,1000)",
     )
-    parser.add_argument("--samples", type=int, default=25, help="samples of our path per level")
+    parser.add_argument("--samples", type=int, default=30, help="samples of our path per level")
     parser.add_argument(
-        "--slow-samples", type=int, default=5, help="samples of each django-tenants path per level"
+        "--slow-samples", type=int, default=7, help="samples of each django-tenants path per level"
     )
     parser.add_argument("--server", default=bench.DEFAULT_SERVER, help="PostgreSQL server URL")
     parser.add_argument("--database", default="ratusz_bench", help="dropped and created afresh")
@@ -51,6 +51,11 @@ def parse_args() -> argparse.Namespace:
         help="introspection used by the django-tenants paths (default: django-tenants' own)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database a run with --keep left (levels must not be below its count)",
+    )
     return parser.parse_args()
 
 
@@ -76,7 +81,7 @@ def _finish_city(city: object, host: str) -> None:
     assert isinstance(city, City)
     ref = CityRef.from_city(city, host)
     admin_email = f"admin@{city.slug}.example.org"
-    with city_context(ref):
+    with city_context(city):  # the same search path as the CityRef provision_city uses
         for initializer in city_initializers():
             initializer(NewCity(city=ref, admin_email=admin_email, admin_name=""))
         create_invitation(
@@ -97,9 +102,9 @@ def _new_city(slug: str) -> tuple[object, str]:
 
 def provision_default(slug: str, introspection: str) -> None:
     """TenantMixin.save() with auto_create_schema, then the domain (django-tenants' docs)."""
+    from django.db import connection
     from django_tenants.utils import quote_schema_name, schema_exists
 
-    from ratusz.tenants.db import connection
     from ratusz.tenants.models import City, Domain
 
     with bench.introspection(introspection):
@@ -110,7 +115,7 @@ def provision_default(slug: str, introspection: str) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE SCHEMA {quote_schema_name(city.schema_name)}")
             bench.plain_migrate_schemas("standard", tenant=True, schema_name=city.schema_name)
-        connection.set_schema_to_public()
+        bench.tenant_connection().set_schema_to_public()
         Domain.objects.create(domain=host, tenant=city, is_primary=True)
         _finish_city(city, host)
 
@@ -120,7 +125,6 @@ def provision_clone(slug: str, introspection: str) -> None:
     from django.conf import settings
     from django_tenants.clone import CloneSchema
 
-    from ratusz.tenants.db import connection
     from ratusz.tenants.models import City, Domain
 
     with bench.introspection(introspection):
@@ -130,7 +134,7 @@ def provision_clone(slug: str, introspection: str) -> None:
         bench.plain_migrate_schemas(
             "standard", tenant=True, fake=True, schema_name=city.schema_name
         )
-        connection.set_schema_to_public()
+        bench.tenant_connection().set_schema_to_public()
         Domain.objects.create(domain=host, tenant=city, is_primary=True)
         _finish_city(city, host)
 
@@ -145,7 +149,7 @@ def remove_city(slug: str) -> None:
 
 
 def measure(provision: Callable[[str], None], slug: str) -> float:
-    from ratusz.tenants.db import connection
+    from django.db import connection
 
     connection.ensure_connection()
     started = time.perf_counter()
@@ -153,7 +157,7 @@ def measure(provision: Callable[[str], None], slug: str) -> float:
         provision(slug)
         return time.perf_counter() - started
     finally:
-        connection.set_schema_to_public()
+        bench.tenant_connection().set_schema_to_public()
         remove_city(slug)
         # A request boundary, as in production (connections serving many cities are recycled).
         connection.close_if_unusable_or_obsolete()
@@ -165,7 +169,7 @@ def measure(provision: Callable[[str], None], slug: str) -> float:
 def main() -> int:
     args = parse_args()
     levels = sorted({int(level) for level in args.levels.split(",") if level.strip()})
-    bench.prepare(args.server, args.database)
+    bench.prepare(args.server, args.database, fresh=not args.reuse)
 
     from ratusz.tenants.blueprint import current_blueprint
     from ratusz.tenants.models import City
@@ -186,7 +190,8 @@ def main() -> int:
     started = time.perf_counter()
     for level in levels:
         filled = bench.fill_cities(level)
-        assert City.objects.count() == level
+        assert City.objects.count() == level, "--reuse: the database has more cities than that"
+        bench.vacuum_catalogs()
         print(f"# {level} cities present (filled in {filled:.1f} s)", file=sys.stderr, flush=True)
         for path in PATHS:
             results[(level, path)] = []

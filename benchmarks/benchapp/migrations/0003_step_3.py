@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("benchapp", "0002_step_2")]
+
+    operations = [
+        migrations.AddField(
+            model_name="benchnote",
+            name="step_3",
+            field=models.CharField(blank=True, db_index=True, default="", max_length=40),
+        ),
+    ]
