@@ -13,7 +13,7 @@
 django-tenants' paths run with django-tenants' stock introspection unless
 `--baseline-introspection ours`.
 
-    .venv/bin/python benchmarks/migrate.py                 # the full run (~10 minutes)
+    .venv/bin/python benchmarks/migrate.py                 # the full run (~30 minutes)
     .venv/bin/python benchmarks/migrate.py --cities 20 --no-real
 """
 

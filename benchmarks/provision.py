@@ -15,7 +15,7 @@ defaults (city initializers) and its first administrator's invitation. Each samp
 removed again after it is measured (not timed), so every sample sees exactly N cities. The slow
 paths run with django-tenants' stock introspection unless `--baseline-introspection ours`.
 
-    .venv/bin/python benchmarks/provision.py                      # the full run (~10 minutes)
+    .venv/bin/python benchmarks/provision.py                      # the full run (~12 minutes)
     .venv/bin/python benchmarks/provision.py --levels 1,10 --samples 3 --slow-samples 2
 """
 
