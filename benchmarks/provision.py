@@ -103,6 +103,7 @@ def _new_city(slug: str) -> tuple[object, str]:
 def provision_default(slug: str, introspection: str) -> None:
     """TenantMixin.save() with auto_create_schema, then the domain (django-tenants' docs)."""
     from django.db import connection
+    from django.utils import timezone
     from django_tenants.utils import quote_schema_name, schema_exists
 
     from ratusz.tenants.models import City, Domain
@@ -116,13 +117,14 @@ def provision_default(slug: str, introspection: str) -> None:
                 cursor.execute(f"CREATE SCHEMA {quote_schema_name(city.schema_name)}")
             bench.plain_migrate_schemas("standard", tenant=True, schema_name=city.schema_name)
         bench.tenant_connection().set_schema_to_public()
-        Domain.objects.create(domain=host, tenant=city, is_primary=True)
+        Domain.objects.create(domain=host, tenant=city, is_primary=True, verified_at=timezone.now())
         _finish_city(city, host)
 
 
 def provision_clone(slug: str, introspection: str) -> None:
     """TenantMixin.create_schema with TENANT_BASE_SCHEMA: clone, then fake the migrations."""
     from django.conf import settings
+    from django.utils import timezone
     from django_tenants.clone import CloneSchema
 
     from ratusz.tenants.models import City, Domain
@@ -135,7 +137,7 @@ def provision_clone(slug: str, introspection: str) -> None:
             "standard", tenant=True, fake=True, schema_name=city.schema_name
         )
         bench.tenant_connection().set_schema_to_public()
-        Domain.objects.create(domain=host, tenant=city, is_primary=True)
+        Domain.objects.create(domain=host, tenant=city, is_primary=True, verified_at=timezone.now())
         _finish_city(city, host)
 
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("ratusz.accounts.urls")),
     path("moderation/", include("ratusz.consultations.moderation.urls")),
     path("notifications/", include("ratusz.consultations.notifications.urls")),
+    # Billing is control-plane code; its pages for the city's administrators are mounted here.
+    path("admin/billing/", include("ratusz.billing.urls_city")),
+    path("admin/", include("ratusz.consultations.backoffice.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,4 +7,6 @@ from ratusz.onboarding import views as onboarding
 urlpatterns = [
     path("", onboarding.landing, name="landing"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include("ratusz.platform.urls")),
+    path("billing/", include("ratusz.billing.urls")),
 ]

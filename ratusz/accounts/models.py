@@ -45,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when the city verified this person lives there (census list, voting code, staff).
+    verified_at = models.DateTimeField(_("verified resident since"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

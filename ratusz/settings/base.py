@@ -53,6 +53,11 @@ CITY_PLANE_APPS = [
     "ratusz.consultations.ideation",
     "ratusz.consultations.notifications",
     "ratusz.consultations.moderation",
+    "ratusz.consultations.people",
+    "ratusz.consultations.branding",
+    "ratusz.consultations.reports",
+    "ratusz.consultations.campaigns",
+    "ratusz.consultations.insight",
 ]
 EVERY_SCHEMA_APPS = [
     "django.contrib.contenttypes",
@@ -122,6 +127,7 @@ TEMPLATES = [
                 "ratusz.tenants.context_processors.city",
                 "ratusz.consultations.context_processors.maps",
                 "ratusz.consultations.context_processors.unread_notifications",
+                "ratusz.consultations.backoffice.context_processors.backoffice",
             ],
         },
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -39,6 +40,15 @@ class City(TenantMixin):
     status: models.CharField[str, str] = models.CharField(
         _("status"), max_length=16, choices=CityStatus.choices, default=CityStatus.TRIAL
     )
+    # What the city may use, written by the control plane (billing sets the plan and its limits,
+    # operators override features and limits); read through ratusz.tenants.entitlements.
+    plan: models.CharField[str, str] = models.CharField(_("plan"), max_length=40, blank=True)
+    limits: models.JSONField[dict[str, Any], dict[str, Any]] = models.JSONField(
+        _("limits"), default=dict, blank=True
+    )
+    features: models.JSONField[dict[str, Any], dict[str, Any]] = models.JSONField(
+        _("features allowed"), default=dict, blank=True
+    )
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         _("created"), auto_now_add=True
     )
@@ -66,6 +76,11 @@ class City(TenantMixin):
 
 class Domain(DomainMixin):
     # Annotated because DomainMixin is untyped, which hides the field types from mypy.
+    # A custom domain a city adds serves only once it resolves to us (verified_at is set);
+    # subdomains of BASE_DOMAIN are verified when created.
+    verified_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("verified"), null=True, blank=True
+    )
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         _("created"), auto_now_add=True
     )

@@ -53,7 +53,12 @@ def resolve_host(host: str) -> Route:
 
 
 def _lookup(host: str) -> dict[str, Any]:
-    domain = Domain.objects.select_related("tenant").filter(domain__iexact=host).first()
+    # A custom domain answers only once verified (it resolves to us); see ratusz.tenants.domains.
+    domain = (
+        Domain.objects.select_related("tenant")
+        .filter(domain__iexact=host, verified_at__isnull=False)
+        .first()
+    )
     if domain is None:
         return {}
     city = domain.tenant

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name
 
@@ -134,7 +135,9 @@ def provision_city(
                 status=status,
             )
             city.save(verbosity=0)
-            Domain.objects.create(domain=host, tenant=city, is_primary=True)
+            Domain.objects.create(
+                domain=host, tenant=city, is_primary=True, verified_at=timezone.now()
+            )
             create_schema_from_blueprint(schema, blueprint)
             ref = CityRef.from_city(city, host)
             with city_context(ref):

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.cache import caches
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
 from ratusz.accounts.models import User
 from ratusz.consultations.models import PortalSettings
@@ -142,7 +143,12 @@ def test_routing_is_updated_when_the_city_changes(city, committed):
         change_city_status(city=city.model, status=CityStatus.SUSPENDED)
     assert resolve_city(city.host).status == CityStatus.SUSPENDED
     assert resolve_host("konsultacje.gdansk.example").kind == "unknown"
-    Domain.objects.create(domain="konsultacje.gdansk.example", tenant=city.model, is_primary=False)
+    Domain.objects.create(
+        domain="konsultacje.gdansk.example",
+        tenant=city.model,
+        is_primary=False,
+        verified_at=timezone.now(),
+    )
     assert resolve_host("konsultacje.gdansk.example").kind == "unknown"  # cached as unknown...
     forget_hosts(["konsultacje.gdansk.example"])  # ...until the domain service forgets it
     assert resolve_city("konsultacje.gdansk.example").primary_domain == city.host

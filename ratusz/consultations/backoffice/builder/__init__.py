@@ -1,0 +1,1 @@
+"""Project builder: projects, folders, timelines and phase settings."""

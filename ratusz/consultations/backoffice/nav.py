@@ -1,0 +1,50 @@
+"""The back office's navigation: one entry per area; an area adds its entry here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ratusz.accounts.rules import is_administrator
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: Promise
+    administrators_only: bool = False
+
+
+NAV: list[NavEntry] = [
+    NavEntry("backoffice:home", _("Overview")),
+    NavEntry("backoffice:projects", _("Projects")),
+    NavEntry("backoffice:people", _("People"), administrators_only=True),
+    NavEntry("backoffice:groups", _("Groups"), administrators_only=True),
+    NavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
+    NavEntry("backoffice:dashboard", _("Dashboard")),
+    NavEntry("backoffice:exports", _("Exports")),
+    NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
+    NavEntry("backoffice:insight", _("Themes")),
+    NavEntry("moderation:queue", _("Moderation")),
+]
+
+
+def nav_for(user: object, current_path: str) -> list[dict[str, object]]:
+    """Entries this person may open, each with its URL and whether it is the current page."""
+    admin = is_administrator(user)
+    entries = []
+    for entry in NAV:
+        if entry.administrators_only and not admin:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:  # an area that is not built yet
+            continue
+        current = current_path == url or (
+            url != reverse("backoffice:home") and current_path.startswith(url)
+        )
+        entries.append({"url": url, "label": entry.label, "current": current})
+    return entries

@@ -1,0 +1,1 @@
+"""Branding and site: logo, colours, fonts, languages, custom pages, navigation, domains."""

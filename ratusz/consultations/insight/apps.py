@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightConfig(AppConfig):
+    name = "ratusz.consultations.insight"
+    label = "insight"
+    verbose_name = _("Themes")
+    plane = "city"

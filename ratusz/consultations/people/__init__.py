@@ -1,0 +1,1 @@
+"""People: residents, staff and roles, registration fields, groups (manual and by rule)."""

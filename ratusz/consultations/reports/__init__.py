@@ -1,0 +1,1 @@
+"""Dashboard and reports; exports of what people said (CSV, XLSX) as background tasks."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "ratusz.consultations.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+    plane = "city"
