@@ -7,6 +7,7 @@ from ratusz.accounts import views as accounts
 
 urlpatterns = [
     path("", include("ratusz.consultations.urls")),
+    path("", include("ratusz.consultations.branding.urls_public")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
@@ -16,6 +17,8 @@ urlpatterns = [
     # Billing is control-plane code; its pages for the city's administrators are mounted here.
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),
+    # Onboarding (control plane) pages served on a city's host: one-time sign-in, hand-over.
+    path("welcome/", include("ratusz.onboarding.urls_city")),
 ]
 
 if settings.DEBUG:

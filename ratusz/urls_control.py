@@ -2,11 +2,9 @@
 
 from django.urls import include, path
 
-from ratusz.onboarding import views as onboarding
-
 urlpatterns = [
-    path("", onboarding.landing, name="landing"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("ratusz.platform.urls")),
     path("billing/", include("ratusz.billing.urls")),
+    path("", include("ratusz.onboarding.urls")),
 ]

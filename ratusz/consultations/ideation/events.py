@@ -17,11 +17,13 @@ from ratusz.tenants.db import connection
 
 @dataclass(frozen=True)
 class IdeaEvent:
-    kind: str  # "idea_posted" | "comment_added" | "reacted" | "status_changed"
+    # "idea_posted" | "comment_added" | "reacted" | "status_changed" | "content_reported"
+    kind: str
     idea_id: int
     actor_id: int | None
     comment_id: int | None = None
     status_change_id: int | None = None
+    report_id: int | None = None
 
 
 Listener = Callable[[IdeaEvent], None]

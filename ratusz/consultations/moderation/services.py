@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Role, User
+from ratusz.consultations.ideation.events import IdeaEvent, announce
 from ratusz.consultations.ideation.models import Comment, Idea, Visibility
 from ratusz.consultations.ideation.services import NotAllowed, Refused
 from ratusz.consultations.models import Project
@@ -123,11 +124,22 @@ def report_content(*, reporter: User, item: Item, reason: str, explanation: str 
         raise Refused(already)
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            report = Report.objects.create(
                 reporter=reporter, reason=reason, explanation=text, **target
             )
     except IntegrityError as exc:  # the same person, twice at the same moment
         raise Refused(already) from exc
+    # The project's moderators hear of it (notifications listen) once the report is saved.
+    announce(
+        IdeaEvent(
+            "content_reported",
+            item.pk if is_idea else item.idea_id,  # type: ignore[union-attr]  # a Comment
+            reporter.pk,
+            comment_id=None if is_idea else item.pk,
+            report_id=report.pk,
+        )
+    )
+    return report
 
 
 # --- the queue's decisions ------------------------------------------------------------------

@@ -78,6 +78,25 @@ def describe(notification: Notification, *, default_language: str, origin: str =
             "status": status_name,
         }
         subject = _("“%(idea)s” is now: %(status)s") % {"idea": title, "status": status_name}
+    elif notification.kind == Kind.CONTENT_REPORTED:
+        report = notification.report
+        reason = report.get_reason_display() if report is not None else ""
+        on_comment = notification.comment_id is not None
+        headline = (
+            _("%(name)s reported a comment on the idea “%(idea)s”: %(reason)s.")
+            if on_comment
+            else _("%(name)s reported the idea “%(idea)s”: %(reason)s.")
+        ) % {"name": name, "idea": title, "reason": reason}
+        subject = _("Reported for moderation: “%(idea)s”") % {"idea": title}
+        if report is not None and report.explanation:
+            answer_text = report.explanation
+    elif notification.kind == Kind.CONTENT_HELD:
+        headline = (
+            _("A comment on the idea “%(idea)s” matched the word filter and waits for review.")
+            if notification.comment_id is not None
+            else _("The new idea “%(idea)s” matched the word filter and waits for review.")
+        ) % {"idea": title}
+        subject = _("Waiting for review: “%(idea)s”") % {"idea": title}
     elif notification.kind == Kind.COMMENT_REPLY:
         headline = _("%(name)s replied to your comment on the idea “%(idea)s”.") % {
             "name": name,
@@ -88,15 +107,18 @@ def describe(notification: Notification, *, default_language: str, origin: str =
         headline = _("%(name)s commented on the idea “%(idea)s”.") % {"name": name, "idea": title}
         subject = _("A new comment on “%(idea)s”") % {"idea": title}
     comment = notification.comment
-    if comment is not None and comment.visibility == Visibility.VISIBLE:
+    for_moderators = notification.kind in (Kind.CONTENT_REPORTED, Kind.CONTENT_HELD)
+    if comment is not None and (comment.visibility == Visibility.VISIBLE or for_moderators):
         excerpt = Truncator(comment.body).chars(EXCERPT_CHARS)
+    # Moderators go to their queue, where they can act on it.
+    url = city_path("moderation:queue") if for_moderators else idea_path(idea)
     return Description(
         pk=notification.pk,
         kind=notification.kind,
         headline=headline,
         subject=subject,
         idea_title=title,
-        idea_url=origin + idea_path(idea),
+        idea_url=origin + url,
         status_name=status_name,
         status_color=status_color,
         answer_html=answer_html,

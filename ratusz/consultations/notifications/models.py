@@ -18,6 +18,9 @@ class Kind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("The city changed the status of an idea")
     COMMENT_ADDED = "comment_added", _("A new comment on an idea")
     COMMENT_REPLY = "comment_reply", _("A reply to your comment")
+    # For the project's moderators (administrators and its project managers):
+    CONTENT_REPORTED = "content_reported", _("Someone reported an idea or a comment")
+    CONTENT_HELD = "content_held", _("The word filter held an idea or a comment for review")
 
 
 class Frequency(models.TextChoices):
@@ -37,6 +40,9 @@ class Notification(models.Model):
     )
     status_change = models.ForeignKey(
         StatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    report = models.ForeignKey(
+        "moderation.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # Who caused it (the commenter, the staff member); never the recipient.
     actor = models.ForeignKey(
@@ -65,11 +71,22 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values), name="notification_kind_valid"
             ),
-            # One notification per person per comment, and per status change.
+            # One notification per person per comment (and kind: a moderator may hear that a
+            # comment was held, then that it was added), per status change, per report.
             models.UniqueConstraint(
-                fields=["recipient", "comment"],
-                condition=Q(comment__isnull=False),
-                name="notification_once_per_comment",
+                fields=["recipient", "comment", "kind"],
+                condition=Q(comment__isnull=False, report__isnull=True),
+                name="notification_once_per_comment_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "report"],
+                condition=Q(report__isnull=False),
+                name="notification_once_per_report",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "idea"],
+                condition=Q(kind="content_held", comment__isnull=True),
+                name="notification_once_per_held_idea",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "status_change"],

@@ -19,4 +19,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute=5),
         "args": ("notifications.send_daily_digests",),
     },
+    # E-mails whose task was lost while the broker was down go out late rather than never.
+    "notifications-sweep-unsent": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(minute="*/15"),
+        "args": ("notifications.sweep_unsent_emails",),
+    },
 }

@@ -4,12 +4,12 @@ the city the code runs for (its name, host and languages, for e-mails)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from ratusz.accounts.models import User
+from ratusz.accounts.models import Role, User
 from ratusz.consultations.ideation.models import Comment, Idea, Visibility
 from ratusz.consultations.notifications.models import (
     Frequency,
@@ -95,6 +95,16 @@ def involved_in_comment(comment: Comment) -> CommentAudience:
     return CommentAudience(idea_people=people, parent_author=None)
 
 
+def moderators_of(idea: Idea) -> set[int]:
+    """Who moderates an idea's project: the city's administrators and the project's managers."""
+    return _active(
+        User.objects.filter(
+            Q(role=Role.ADMINISTRATOR)
+            | Q(role=Role.PROJECT_MANAGER, managed_projects=idea.project_id)
+        )
+    )
+
+
 def unsubscribing_account(token: str) -> User | None:
     """The account of this city an unsubscribe link was made for (None if it is not genuine,
     was made in another city, or its account is gone)."""
@@ -120,7 +130,7 @@ def frequencies_of(user_ids: set[int]) -> dict[int, str]:
 def inbox(user: User) -> QuerySet[Notification]:
     """A person's notifications, newest first, with what the page and e-mails show."""
     return Notification.objects.filter(recipient=user).select_related(
-        "idea__project", "idea__status", "comment", "status_change__status", "actor"
+        "idea__project", "idea__status", "comment", "status_change__status", "actor", "report"
     )
 
 
@@ -134,6 +144,27 @@ def unread_count(user: User | Any) -> int:
 def digest_candidates(user: User, since: datetime) -> QuerySet[Notification]:
     """What a daily digest carries: unread notifications since `since` not e-mailed yet."""
     return inbox(user).filter(created_at__gte=since, read_at__isnull=True, emailed_at__isnull=True)
+
+
+def unsent_instant(
+    *, now: datetime, settle: timedelta, horizon: timedelta
+) -> QuerySet[Notification]:
+    """Notifications that should have gone out at once but were not e-mailed: their task was
+    lost (the broker was down when the comment was saved). Older than `settle`, so a task on
+    its way is not raced; newer than `horizon`, so a long outage does not send stale news."""
+    return (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lt=now - settle,
+            created_at__gte=now - horizon,
+            recipient__is_active=True,
+        )
+        .exclude(
+            recipient__notification_preference__frequency__in=[Frequency.DAILY, Frequency.NONE]
+        )
+        .order_by("pk")
+    )
 
 
 def daily_readers() -> QuerySet[User]:

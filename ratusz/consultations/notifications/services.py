@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from ratusz.accounts.models import User
 from ratusz.consultations.ideation.events import IdeaEvent
-from ratusz.consultations.ideation.models import Comment, StatusChange
+from ratusz.consultations.ideation.models import Comment, Idea, StatusChange, Visibility
+from ratusz.consultations.moderation.models import Report
 from ratusz.consultations.notifications import selectors
 from ratusz.consultations.notifications.emails import digest_email, notification_email
 from ratusz.consultations.notifications.models import (
@@ -53,11 +54,7 @@ def record_notifications(*, event: IdeaEvent) -> list[Notification]:
         return []
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        anchor = (
-            {"comment_id": event.comment_id}
-            if event.kind == "comment_added"
-            else {"status_change_id": event.status_change_id}
-        )
+        anchor = _anchor(rows[0])
         recorded = list(
             Notification.objects.filter(
                 recipient_id__in=[row.recipient_id for row in rows], **anchor
@@ -74,7 +71,52 @@ def record_notifications(*, event: IdeaEvent) -> list[Notification]:
     return recorded
 
 
+def _anchor(row: Notification) -> dict[str, object]:
+    """What identifies the rows one event made (to find them again after ignored conflicts)."""
+    if row.report_id is not None:
+        return {"report_id": row.report_id}
+    if row.status_change_id is not None:
+        return {"status_change_id": row.status_change_id}
+    if row.comment_id is not None:
+        kinds = (
+            [row.kind]
+            if row.kind == Kind.CONTENT_HELD
+            else [Kind.COMMENT_ADDED, Kind.COMMENT_REPLY]
+        )
+        return {"comment_id": row.comment_id, "kind__in": kinds}
+    return {"idea_id": row.idea_id, "kind": row.kind, "comment__isnull": True}
+
+
+def _for_moderators(
+    idea: Idea, kind: str, actor_id: int | None, **about: object
+) -> list[Notification]:
+    return [
+        Notification(recipient_id=person, kind=kind, idea=idea, actor_id=actor_id, **about)
+        for person in sorted(selectors.moderators_of(idea) - {actor_id})
+    ]
+
+
 def _rows_for(event: IdeaEvent) -> list[Notification]:
+    if event.kind == "content_reported" and event.report_id is not None:
+        report = Report.objects.filter(pk=event.report_id, resolved_at__isnull=True).first()
+        idea = Idea.objects.filter(pk=event.idea_id).first()
+        if report is None or idea is None:  # resolved or gone before the listener ran
+            return []
+        return _for_moderators(
+            idea, Kind.CONTENT_REPORTED, event.actor_id, report=report,
+            comment_id=event.comment_id,
+        )  # fmt: skip
+    if event.kind == "idea_posted":
+        idea = Idea.objects.filter(pk=event.idea_id, visibility=Visibility.HELD).first()
+        return [] if idea is None else _for_moderators(idea, Kind.CONTENT_HELD, event.actor_id)
+    if event.kind == "comment_added" and event.comment_id is not None:
+        held = (
+            Comment.objects.select_related("idea")
+            .filter(pk=event.comment_id, visibility=Visibility.HELD)
+            .first()
+        )
+        if held is not None:
+            return _for_moderators(held.idea, Kind.CONTENT_HELD, event.actor_id, comment=held)
     if event.kind == "status_changed" and event.status_change_id is not None:
         change = (
             StatusChange.objects.select_related("idea").filter(pk=event.status_change_id).first()
@@ -192,6 +234,7 @@ def email_notification(*, notification_id: int) -> bool:
                 "comment",
                 "status_change__status",
                 "actor",
+                "report",
             )
             .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
             .first()

@@ -53,3 +53,25 @@ def send_daily_digests(local_hour: int | None = DIGEST_LOCAL_HOUR) -> int:
         send_digest.delay(user_id, since)
         queued += 1
     return queued
+
+
+# The sweeper leaves a just-queued e-mail to its own task, and lets news older than two days go
+# (they stay on the notifications page; a digest of stale news helps nobody).
+SWEEP_SETTLE = timedelta(minutes=10)
+SWEEP_HORIZON = timedelta(days=2)
+
+
+@shared_task(name="notifications.sweep_unsent_emails")
+def sweep_unsent_emails() -> int:
+    """Queue again the instant e-mails whose task never ran (the broker was down at commit).
+
+    Beat runs it in every live city; `send_notification_email` stamps what it sends, so an
+    e-mail queued twice still goes once. Returns how many it queued."""
+    ids = list(
+        selectors.unsent_instant(
+            now=timezone.now(), settle=SWEEP_SETTLE, horizon=SWEEP_HORIZON
+        ).values_list("pk", flat=True)
+    )
+    for notification_id in ids:
+        send_notification_email.delay(notification_id)
+    return len(ids)

@@ -225,3 +225,37 @@ def test_notifications_are_in_the_persons_data_download(idea, resident, manager,
     [notification] = data["notifications"]
     assert notification["kind"] == "status_changed"
     assert notification["idea_id"] == idea.pk
+
+
+def test_emails_whose_task_was_lost_are_swept_up_once(
+    idea, resident, neighbour, manager, outbox, django_capture_on_commit_callbacks
+):
+    from ratusz.consultations.notifications.tasks import SWEEP_HORIZON, sweep_unsent_emails
+
+    follow(user=neighbour, idea=idea)
+    set_frequency(user=neighbour, frequency="daily")  # the digest carries hers, not the sweeper
+    # The status change is recorded but the broker is down: no e-mail task ever runs.
+    record_only(manager, idea, django_capture_on_commit_callbacks)
+    assert Notification.objects.count() == 2
+    assert outbox == []
+    # Too fresh: its own task may still be on the way.
+    assert sweep_unsent_emails.delay().result == 0
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=30))
+    assert sweep_unsent_emails.delay().result == 1
+    assert [m.to for m in outbox] == [[resident.email]]
+    # Sent and stamped: the next sweep finds nothing, and news older than the horizon is left.
+    assert sweep_unsent_emails.delay().result == 0
+    Notification.objects.update(
+        emailed_at=None, created_at=timezone.now() - SWEEP_HORIZON - timedelta(hours=1)
+    )
+    assert sweep_unsent_emails.delay().result == 0
+    assert len(outbox) == 1
+
+
+def test_beat_sweeps_every_city():
+    from ratusz.celery import app
+    from ratusz.consultations.notifications.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["notifications-sweep-unsent"]
+    assert entry["task"] == "tenants.fan_out"
+    assert entry["args"][0] in app.tasks
