@@ -15,6 +15,7 @@ urlpatterns = [
     path("moderation/", include("ratusz.consultations.moderation.urls")),
     path("notifications/", include("ratusz.consultations.notifications.urls")),
     # Billing is control-plane code; its pages for the city's administrators are mounted here.
+    path("profile/complete/", include("ratusz.consultations.people.public_urls")),
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),
     # Onboarding (control plane) pages served on a city's host: one-time sign-in, hand-over.

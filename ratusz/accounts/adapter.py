@@ -73,6 +73,7 @@ class CityAccountAdapter(DefaultAccountAdapter):
             language=translation.get_language() or settings.LANGUAGE_CODE,
             terms_version=data["terms_version"],
             privacy_version=data["privacy_version"],
+            extra=data,
         )
 
     # --- e-mails --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts import selectors
+from ratusz.accounts.extensions import signup_extensions
 from ratusz.accounts.models import AccountSettings, User
 
 
@@ -93,6 +94,16 @@ class CitySignupForm(PolicyAcceptanceMixin, SignupForm):
         email.widget.attrs.pop("placeholder", None)
         email.widget.attrs["autocomplete"] = "email"
         self.fields["password1"].widget.attrs.pop("placeholder", None)
+        # Questions the city's apps add (registration fields), asked before the consent.
+        extra: list[str] = []
+        for extension in signup_extensions():
+            for name, field in extension.fields().items():
+                self.fields[name] = field
+                extra.append(name)
+        if extra:
+            self.order_fields(
+                ["full_name", "email", "password1", "password2", *extra, "accept_policies"]
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

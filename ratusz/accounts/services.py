@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from ratusz.accounts.extensions import invitation_accepted_hooks, signup_extensions
 from ratusz.accounts.models import (
     AccountSettings,
     Consent,
@@ -87,6 +90,9 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         # The invitation reached this address, so the address is confirmed.
         _set_verified_primary_email(user)
+        # Other apps finish the job (projects to manage, groups by role) in this transaction.
+        for hook in invitation_accepted_hooks():
+            hook(invitation, user)
     return user
 
 
@@ -117,9 +123,18 @@ def record_consent(*, user: User, terms_version: int, privacy_version: int) -> N
 
 
 def complete_signup(
-    *, user: User, full_name: str, language: str, terms_version: int, privacy_version: int
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    terms_version: int,
+    privacy_version: int,
+    extra: Mapping[str, Any] | None = None,
 ) -> User:
-    """Save a new resident's account (built by the sign-up form) with the consent they gave."""
+    """Save a new resident's account (built by the sign-up form) with the consent they gave.
+
+    `extra` is the sign-up form's cleaned data: the sign-up extensions (registration fields)
+    save their part of it in the same transaction."""
     with transaction.atomic():
         user.email = user.email.strip().lower()
         user.full_name = full_name.strip()
@@ -127,6 +142,9 @@ def complete_signup(
         user.role = Role.RESIDENT
         user.save()
         record_consent(user=user, terms_version=terms_version, privacy_version=privacy_version)
+        if extra is not None:
+            for extension in signup_extensions():
+                extension.save(user, extra)
     return user
 
 

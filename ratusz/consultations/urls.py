@@ -8,6 +8,7 @@ from ratusz.consultations.ideation import views as ideation
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("folders/<slug:slug>/", views.folder_detail, name="folder"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("projects/<slug:slug>/map.json", views.project_map_data, name="project-map-data"),
     path("projects/<slug:slug>/ideas/new/", ideation.idea_create, name="idea-create"),

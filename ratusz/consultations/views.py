@@ -12,7 +12,7 @@ from ratusz.consultations.ideation import selectors as ideas
 from ratusz.consultations.ideation.forms import IdeaFilterForm
 from ratusz.consultations.ideation.models import Comment, Idea
 from ratusz.consultations.methods import Action, Capability, get_method
-from ratusz.consultations.models import Project
+from ratusz.consultations.models import Folder, Project, PublicationStatus
 from ratusz.consultations.rules import can_act, current_phase
 from ratusz.consultations.selectors import portal_welcome, project_cards, project_for
 from ratusz.tenants.context import CityRef
@@ -40,6 +40,15 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def folder_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A folder's page: its description and the projects in it the visitor may see."""
+    folder = Folder.objects.filter(slug=slug, status=PublicationStatus.PUBLISHED).first()
+    if folder is None:
+        raise Http404
+    cards = [card for card in project_cards(request.user) if card.project.folder_id == folder.pk]
+    return render(request, "consultations/folder.html", {"folder": folder, "cards": cards})
 
 
 def _project_or_404(request: HttpRequest, slug: str) -> Project:

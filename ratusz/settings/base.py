@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.billing.schedule import BEAT_SCHEDULE as BILLING_BEAT_SCHEDULE
 from ratusz.consultations.notifications.schedule import (
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
+from ratusz.consultations.people.schedule import BEAT_SCHEDULE as PEOPLE_BEAT_SCHEDULE
+from ratusz.consultations.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE
 from ratusz.settings import env
 from ratusz.settings.components import (
     cache_settings,
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ratusz.billing.middleware.TrialEndedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ratusz.accounts.middleware.PolicyConsentMiddleware",
@@ -128,6 +132,8 @@ TEMPLATES = [
                 "ratusz.consultations.context_processors.maps",
                 "ratusz.consultations.context_processors.unread_notifications",
                 "ratusz.consultations.backoffice.context_processors.backoffice",
+                "ratusz.billing.context_processors.billing",
+                "ratusz.consultations.branding.context_processors.branding",
             ],
         },
     }
@@ -181,7 +187,17 @@ DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 globals().update(celery_settings())
 # Periodic work: each entry fans a task out to every live city (tenants.fan_out).
-CELERY_BEAT_SCHEDULE = {**NOTIFICATIONS_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **NOTIFICATIONS_BEAT_SCHEDULE,
+    **PEOPLE_BEAT_SCHEDULE,
+    **REPORTS_BEAT_SCHEDULE,
+    **BILLING_BEAT_SCHEDULE,
+}
+
+STRIPE_SECRET_KEY = env.STRIPE_SECRET_KEY
+STRIPE_WEBHOOK_SECRET = env.STRIPE_WEBHOOK_SECRET
+BILLING_TRIAL_DAYS = env.BILLING_TRIAL_DAYS
+BILLING_GRACE_DAYS = env.BILLING_GRACE_DAYS
 
 LOGGING = {
     "version": 1,

@@ -99,7 +99,11 @@ EMAIL_HOST_PASSWORD = _str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = _str("DEFAULT_FROM_EMAIL", f"Ratusz <noreply@{BASE_DOMAIN}>")
 
-STRIPE_API_KEY = _str("STRIPE_API_KEY", "")
+# Without a Stripe key billing runs in manual mode: plans and limits work, nothing calls Stripe.
+STRIPE_SECRET_KEY = _str("STRIPE_SECRET_KEY", _str("STRIPE_API_KEY", ""))
+STRIPE_WEBHOOK_SECRET = _str("STRIPE_WEBHOOK_SECRET", "")
+BILLING_TRIAL_DAYS = _int("BILLING_TRIAL_DAYS", 30)
+BILLING_GRACE_DAYS = _int("BILLING_GRACE_DAYS", 14)
 # Map tiles for idea maps (Leaflet); any XYZ tile server.
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = _str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -294,3 +294,30 @@ def test_nothing_of_one_city_is_reachable_from_another(city, other_city, idea, n
 def test_draft_projects_are_hidden_from_residents(city, resident, in_city):
     make_project(slug="szkic", published=False)
     assert english(city, resident).get("/projects/szkic/").status_code == 404
+
+
+def test_a_folder_page_groups_its_visible_projects_and_hides_drafts(city, other_city, in_city):
+    from ratusz.consultations.models import Folder
+
+    folder = Folder.objects.create(
+        slug="budzet-2026",
+        title={"pl": "Budżet obywatelski 2026", "en": "Citizens' budget 2026"},
+        status="published",
+    )
+    for project in (make_project(slug="ogrody"), make_project(slug="szkic", published=False)):
+        project.folder = folder
+        project.save(update_fields=["folder"])
+    make_project(slug="poza")
+    home = city.client().get("/").content.decode()
+    assert 'href="/folders/budzet-2026/"' in home  # the card names its folder
+    page = city.client().get("/folders/budzet-2026/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Budżet obywatelski 2026" in text
+    assert 'href="/projects/ogrody/"' in text
+    assert "/projects/szkic/" not in text and "/projects/poza/" not in text
+    with city_context(city.ref):
+        Folder.objects.filter(pk=folder.pk).update(status="draft")
+    assert city.client().get("/folders/budzet-2026/").status_code == 404
+    # Another city has no such folder.
+    assert other_city.client().get("/folders/budzet-2026/").status_code == 404

@@ -23,12 +23,14 @@ NAV: list[NavEntry] = [
     NavEntry("backoffice:projects", _("Projects")),
     NavEntry("backoffice:people", _("People"), administrators_only=True),
     NavEntry("backoffice:groups", _("Groups"), administrators_only=True),
+    NavEntry("backoffice:registration-fields", _("Registration fields"), administrators_only=True),
     NavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
     NavEntry("backoffice:dashboard", _("Dashboard")),
     NavEntry("backoffice:exports", _("Exports")),
     NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
     NavEntry("backoffice:insight", _("Themes")),
     NavEntry("moderation:queue", _("Moderation")),
+    NavEntry("billing:overview", _("Billing"), administrators_only=True),
 ]
 
 
