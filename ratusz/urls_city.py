@@ -15,6 +15,13 @@ urlpatterns = [
     path("moderation/", include("ratusz.consultations.moderation.urls")),
     path("notifications/", include("ratusz.consultations.notifications.urls")),
     # Billing is control-plane code; its pages for the city's administrators are mounted here.
+    # Participation methods' resident pages.
+    path("surveys/", include("ratusz.consultations.surveys.public_urls")),
+    path("polls/", include("ratusz.consultations.polls.public_urls")),
+    path("voting/", include("ratusz.consultations.voting.public_urls")),
+    path("proposals/", include("ratusz.consultations.proposals.public_urls")),
+    path("events/", include("ratusz.consultations.events.public_urls")),
+    path("volunteering/", include("ratusz.consultations.volunteering.public_urls")),
     path("profile/complete/", include("ratusz.consultations.people.public_urls")),
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),

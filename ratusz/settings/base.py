@@ -61,6 +61,12 @@ CITY_PLANE_APPS = [
     "ratusz.consultations.reports",
     "ratusz.consultations.campaigns",
     "ratusz.consultations.insight",
+    "ratusz.consultations.surveys",
+    "ratusz.consultations.polls",
+    "ratusz.consultations.voting",
+    "ratusz.consultations.proposals",
+    "ratusz.consultations.events",
+    "ratusz.consultations.volunteering",
 ]
 EVERY_SCHEMA_APPS = [
     "django.contrib.contenttypes",

@@ -14,4 +14,10 @@ urlpatterns = [
     path("", include("ratusz.consultations.reports.urls")),
     path("", include("ratusz.consultations.campaigns.urls")),
     path("", include("ratusz.consultations.insight.urls")),
+    path("", include("ratusz.consultations.surveys.urls")),
+    path("", include("ratusz.consultations.polls.urls")),
+    path("", include("ratusz.consultations.voting.urls")),
+    path("", include("ratusz.consultations.proposals.urls")),
+    path("", include("ratusz.consultations.events.urls")),
+    path("", include("ratusz.consultations.volunteering.urls")),
 ]

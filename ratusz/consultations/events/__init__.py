@@ -1,0 +1,1 @@
+"""Events: registration, waiting lists, reminders, iCal, attendance."""

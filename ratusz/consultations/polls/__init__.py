@@ -1,0 +1,1 @@
+"""Polls: quick single- or multiple-choice questions inside a phase."""

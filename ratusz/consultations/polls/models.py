@@ -1,0 +1,1 @@
+"""City-plane data of this method."""

@@ -1,0 +1,1 @@
+"""Proposals (citizen initiatives) that collect support towards a threshold."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "ratusz.consultations.proposals"
+    label = "proposals"
+    verbose_name = _("Proposals")
+    plane = "city"

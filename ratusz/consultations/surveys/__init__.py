@@ -1,0 +1,1 @@
+"""Surveys: a form builder with pages and skip logic, responses, results."""

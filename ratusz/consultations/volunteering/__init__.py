@@ -1,0 +1,1 @@
+"""Volunteering: causes residents sign up for."""

@@ -1,0 +1,1 @@
+"""Voting and participatory budgeting: single, multiple and budget votes, census and codes."""
