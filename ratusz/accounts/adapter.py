@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.utils import build_absolute_uri
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts import selectors, services
 from ratusz.accounts.emails import queue_email
+from ratusz.accounts.extensions import email_confirmed_hooks
 from ratusz.accounts.models import User
 
 POLICIES_PENDING_SESSION_KEY = "ratusz_policies_pending"
@@ -77,6 +79,14 @@ class CityAccountAdapter(DefaultAccountAdapter):
         )
 
     # --- e-mails --------------------------------------------------------------------------
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        first = not EmailAddress.objects.filter(user=email_address.user, verified=True).exists()
+        confirmed = bool(super().confirm_email(request, email_address))
+        if confirmed and first:
+            for hook in email_confirmed_hooks():
+                hook(email_address.user)
+        return confirmed
 
     def format_email_subject(self, subject: str) -> str:
         city = city_of(allauth_context.request)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ratusz.accounts.models import Invitation, User
 
 InvitationAcceptedHook = Callable[["Invitation", "User"], None]
+EmailConfirmedHook = Callable[["User"], None]
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,17 @@ def unregister_invitation_accepted_hook(hook: InvitationAcceptedHook) -> None:
 
 def invitation_accepted_hooks() -> tuple[InvitationAcceptedHook, ...]:
     return tuple(_invitation_hooks)
+
+
+_email_confirmed_hooks: list[EmailConfirmedHook] = []
+
+
+def register_email_confirmed_hook(hook: EmailConfirmedHook) -> None:
+    """`hook(user)` runs when a person confirms their address for the first time (the welcome
+    e-mail waits for it: the first e-mail a new account gets is the confirmation link)."""
+    if hook not in _email_confirmed_hooks:
+        _email_confirmed_hooks.append(hook)
+
+
+def email_confirmed_hooks() -> tuple[EmailConfirmedHook, ...]:
+    return tuple(_email_confirmed_hooks)

@@ -36,7 +36,7 @@ def test_the_signup_page_is_accessible_and_in_the_citys_language(city):
 
 
 def test_signup_records_consent_and_sends_a_confirmation_link_to_the_citys_host(
-    city, sign_up, outbox
+    city, sign_up, outbox, committed
 ):
     client = city.client()
     response = sign_up(client, email="Ola@Example.com")
@@ -66,9 +66,19 @@ def test_signup_records_consent_and_sends_a_confirmation_link_to_the_citys_host(
     assert client.get("/accounts/").status_code == 200
     confirm_page = client.get(f"/accounts/confirm-email/{key}/")
     assert confirm_page.status_code == 200
-    assert client.post(f"/accounts/confirm-email/{key}/").status_code == 302
+    with committed():
+        assert client.post(f"/accounts/confirm-email/{key}/").status_code == 302
     with city_context(city.ref):
         assert has_confirmed_email(User.objects.get(pk=user.pk))
+    # Confirmed: now the city's welcome e-mail follows, once, on the city's own host.
+    assert len(outbox) == 2
+    welcome = outbox[1]
+    assert welcome.to == ["ola@example.com"]
+    assert "Gdańsk" in welcome.subject
+    assert city.host in welcome.body
+    with committed():
+        client.post(f"/accounts/confirm-email/{key}/")
+    assert len(outbox) == 2
 
 
 def test_an_unconfirmed_account_may_sign_in(city, sign_up, outbox):

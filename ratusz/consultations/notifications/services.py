@@ -23,7 +23,11 @@ from ratusz.consultations.ideation.events import IdeaEvent
 from ratusz.consultations.ideation.models import Comment, Idea, StatusChange, Visibility
 from ratusz.consultations.moderation.models import Report
 from ratusz.consultations.notifications import selectors
-from ratusz.consultations.notifications.emails import digest_email, notification_email
+from ratusz.consultations.notifications.emails import (
+    digest_email,
+    notification_email,
+    welcome_email,
+)
 from ratusz.consultations.notifications.models import (
     Frequency,
     Kind,
@@ -271,3 +275,23 @@ def email_digest(*, user_id: int, since: datetime) -> int:
             emailed_at=timezone.now()
         )
     return len(notifications)
+
+
+def welcome_after_confirmation(user: User) -> None:
+    """Queue the welcome e-mail once a new account's first confirmed address is committed."""
+    from ratusz.consultations.notifications.tasks import send_welcome_email
+    from ratusz.tenants.tasks import enqueue_for_city
+
+    schema, user_id = current_schema(), user.pk
+    transaction.on_commit(
+        lambda: enqueue_for_city(schema, send_welcome_email, user_id), robust=True
+    )
+
+
+def email_welcome(*, user_id: int) -> bool:
+    """Send the welcome e-mail (the city's wording if it wrote one). True if sent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    welcome_email(user, selectors.current_city()).send()
+    return True

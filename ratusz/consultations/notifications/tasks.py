@@ -30,6 +30,16 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 @shared_task(
+    name="notifications.send_welcome_email",
+    autoretry_for=RETRY_ON,
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_welcome_email(user_id: int) -> bool:
+    return services.email_welcome(user_id=user_id)
+
+
+@shared_task(
     name="notifications.send_digest", autoretry_for=RETRY_ON, retry_backoff=True, max_retries=5
 )
 def send_digest(user_id: int, since: str) -> int:
