@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,33 @@ ACTION_LABELS: dict[Action, Promise] = {
 }
 
 
+# Who may take an action in a phase (`phase.permissions[action]["who"]`), read by rules.py.
+WHO_CHOICES: dict[str, Promise] = {
+    "everyone": _("Everyone with an account"),
+    "confirmed": _("People who confirmed their e-mail address"),
+    "verified": _("Verified residents"),
+    "groups": _("Only chosen groups"),
+}
+
+# Values of the settings a method may declare in its `default_options`; the back office offers
+# a setting only when the phase's method declares it.
+REACTION_MODES: dict[str, Promise] = {
+    "likes": _("Likes only"),
+    "likes_dislikes": _("Likes and dislikes"),
+}
+IDEA_FIELDS: dict[str, Promise] = {
+    "images": _("Photos"),
+    "attachments": _("Attachments"),
+    "location": _("Place on the map"),
+    "topics": _("Topics"),
+}
+FIELD_RULES: dict[str, Promise] = {
+    "off": _("Not asked"),
+    "optional": _("Optional"),
+    "required": _("Required"),
+}
+
+
 class Capability(StrEnum):
     IDEAS = "ideas"  # the phase collects ideas (lists, idea pages, statuses)
     MAP = "map"  # ideas may carry a location and be shown on a map
@@ -49,12 +77,47 @@ class ParticipationMethod:
     capabilities: frozenset[Capability]
     # Settings a phase of this method starts with; the back office edits them.
     default_options: dict[str, Any] = field(default_factory=dict)
+    # Extension points, as dotted paths (a method's module is imported only when used):
+    # - panel: `(request, phase) -> str`, the HTML residents see on the project page while a
+    #   phase of this method is current (the survey form, the ballot, the event list...);
+    # - settings_form: a Form class `(data=None, *, phase)` whose `cleaned_data` are the
+    #   method's own options, shown in the back office's phase editor;
+    # - staff_url_name: the back-office page where staff manage a phase of this method
+    #   (results, paper votes, attendance), reversed with the phase's id.
+    panel: str = ""
+    settings_form: str = ""
+    staff_url_name: str = ""
+    # The entitlement (ratusz.tenants.entitlements.FEATURES) a city needs to use this method.
+    feature: str = ""
+
+    def render_panel(self, request: Any, phase: Any) -> str:
+        """The method's resident panel for `phase` ("" when the method has none)."""
+        if not self.panel:
+            return ""
+        render: Any = import_string(self.panel)
+        return str(render(request, phase))
+
+    def settings_form_class(self) -> Any:
+        return import_string(self.settings_form) if self.settings_form else None
 
     def offers(self, action: Action) -> bool:
         return action in self.actions
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities
+
+    def ordered_actions(self) -> list[Action]:
+        """The actions this method offers, in the registry's order (for forms and pages)."""
+        return [action for action in Action if action in self.actions]
+
+    def has_setting(self, name: str) -> bool:
+        """Whether phases of this method have the setting `name` (it has a default)."""
+        return name in self.default_options
+
+    def idea_fields(self) -> list[str]:
+        """The fields of this method's idea form that a city may switch off or require."""
+        fields = self.default_options.get("fields") or {}
+        return [name for name in IDEA_FIELDS if name in fields]
 
 
 _registry: dict[str, ParticipationMethod] = {}

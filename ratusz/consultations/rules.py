@@ -76,11 +76,19 @@ def _when(moment: datetime) -> str:
 
 
 def action_rule(phase: Phase, action: Action) -> dict[str, Any]:
-    """Who may take `action` in `phase`: {"who": "everyone"|"confirmed"|"groups", "groups": []}."""
+    """Whether `action` is open in `phase` and who may take it:
+    {"open": bool, "who": "everyone"|"confirmed"|"verified"|"groups", "groups": [ids]}.
+    An action the back office never touched is open to everyone (the method offers it)."""
     rule = dict(phase.permissions.get(str(action)) or {})
+    rule.setdefault("open", True)
     rule.setdefault("who", "everyone")
     rule.setdefault("groups", [])
     return rule
+
+
+def is_verified_resident(user: User) -> bool:
+    """A resident whose residence the city confirmed (staff set `verified_at`)."""
+    return user.verified_at is not None
 
 
 def can_act(
@@ -99,6 +107,13 @@ def can_act(
             False,
             "not_offered",
             _("This phase does not invite you to %(action)s.") % {"action": label},
+        )
+    rule = action_rule(phase, action)
+    if not rule["open"]:
+        return Decision(
+            False,
+            "closed",
+            _("The city has not opened this phase to %(action)s.") % {"action": label},
         )
     if phase.starts_at > now:
         return Decision(
@@ -133,7 +148,6 @@ def can_act(
         else:
             message = _("Your account is blocked: %(reason)s") % {"reason": block.reason}
         return Decision(False, "blocked", message)
-    rule = action_rule(phase, action)
     if is_project_staff(user, project):
         return ALLOWED
     if rule["who"] == "confirmed" and not email_is_confirmed(user):
@@ -146,6 +160,17 @@ def can_act(
             )
             % {"action": label},
             "confirm_email",
+        )
+    if rule["who"] == "verified" and not is_verified_resident(user):
+        return Decision(
+            False,
+            "not_verified",
+            _(
+                "In this phase only verified residents can %(action)s. Your account is not "
+                "verified yet: ask the city office to confirm that you live in the city."
+            )
+            % {"action": label},
+            "verify",
         )
     if rule["who"] == "groups" and not in_any_group(user, rule["groups"]):
         return Decision(

@@ -90,3 +90,39 @@ def project_for(viewer: User | AnonymousUser, slug: str) -> Project | None:
     if project is None or not can_see_project(viewer, project):
         return None
     return project
+
+
+# --- the back office's project builder ------------------------------------------------------
+
+
+def published_project_count() -> int:
+    """Projects open to residents now: what the plan's "active projects" limit counts."""
+    return Project.objects.filter(status=PublicationStatus.PUBLISHED).count()
+
+
+def assignable_managers() -> QuerySet[User]:
+    """Staff accounts an administrator may put in charge of a project."""
+    return User.objects.filter(
+        is_active=True, role__in=[Role.PROJECT_MANAGER, Role.ADMINISTRATOR]
+    ).order_by("full_name", "email")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    phase: Phase
+    gap_before: bool  # days without a phase between the previous phase and this one
+
+
+def timeline(project: Project) -> list[TimelineEntry]:
+    """The project's phases in order, marking the gaps between them (the builder shows them)."""
+    entries: list[TimelineEntry] = []
+    previous: Phase | None = None
+    for phase in project.phases.order_by("starts_at"):
+        gap = (
+            previous is not None
+            and previous.ends_at is not None
+            and (previous.ends_at < phase.starts_at)
+        )
+        entries.append(TimelineEntry(phase=phase, gap_before=gap))
+        previous = phase
+    return entries

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from ratusz.accounts.models import User
 from ratusz.consultations.ideation import selectors as ideas
 from ratusz.consultations.ideation.forms import IdeaFilterForm
 from ratusz.consultations.ideation.models import Comment, Idea
 from ratusz.consultations.methods import Action, Capability, get_method
-from ratusz.consultations.models import Folder, Project, PublicationStatus
+from ratusz.consultations.models import Folder, Phase, Project, PublicationStatus
 from ratusz.consultations.rules import can_act, current_phase
 from ratusz.consultations.selectors import portal_welcome, project_cards, project_for
 from ratusz.tenants.context import CityRef
@@ -72,6 +73,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "post_decision": can_act(request.user, phase, Action.POST) if phase else None,
         "figures": ideas.answer_figures(project) if collects_ideas else None,
+        # What the current phase's method shows residents (a survey, a ballot...): HTML its
+        # own template rendered, with escaping, hence safe.
+        "panel": mark_safe(panel) if (panel := _panel(request, phase)) else "",
     }
     if collects_ideas:
         cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -90,6 +94,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if request.htmx and request.GET.get("page"):  # type: ignore[attr-defined]  # django-htmx
             return render(request, "consultations/partials/idea_cards.html", context)
     return render(request, "consultations/project.html", context)
+
+
+def _panel(request: HttpRequest, phase: Phase | None) -> str:
+    return get_method(phase.method).render_panel(request, phase) if phase else ""
 
 
 def project_map_data(request: HttpRequest, slug: str) -> JsonResponse:
