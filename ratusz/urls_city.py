@@ -22,6 +22,8 @@ urlpatterns = [
     path("proposals/", include("ratusz.consultations.proposals.public_urls")),
     path("events/", include("ratusz.consultations.events.public_urls")),
     path("volunteering/", include("ratusz.consultations.volunteering.public_urls")),
+    # Operators' support visits (one-time entry links from the console).
+    path("support/", include("ratusz.platform.urls_city")),
     path("profile/complete/", include("ratusz.consultations.people.public_urls")),
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),

@@ -14,6 +14,7 @@ from ratusz.consultations.notifications.schedule import (
 )
 from ratusz.consultations.people.schedule import BEAT_SCHEDULE as PEOPLE_BEAT_SCHEDULE
 from ratusz.consultations.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE
+from ratusz.platform.schedule import BEAT_SCHEDULE as PLATFORM_BEAT_SCHEDULE
 from ratusz.settings import env
 from ratusz.settings.components import (
     cache_settings,
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "ratusz.consultations.context_processors.unread_notifications",
                 "ratusz.consultations.backoffice.context_processors.backoffice",
                 "ratusz.billing.context_processors.billing",
+                "ratusz.tenants.announcements.city_notices",
                 "ratusz.consultations.branding.context_processors.branding",
             ],
         },
@@ -198,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     **PEOPLE_BEAT_SCHEDULE,
     **REPORTS_BEAT_SCHEDULE,
     **BILLING_BEAT_SCHEDULE,
+    **PLATFORM_BEAT_SCHEDULE,
 }
 
 STRIPE_SECRET_KEY = env.STRIPE_SECRET_KEY

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import translation
 
@@ -16,6 +16,7 @@ from ratusz.tenants.models import CityStatus
 from ratusz.tenants.routing import resolve_host
 
 Handler = Callable[[HttpRequest], HttpResponse]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def _host_of(request: HttpRequest) -> str | None:
@@ -23,6 +24,11 @@ def _host_of(request: HttpRequest) -> str | None:
         return request.get_host()
     except DisallowedHost:
         return None
+
+
+# Posts that change only the visitor's own browser (language, cookie notice, signing out) and
+# so stay open on an archived, read-only portal.
+BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
 
 
 class CityRoutingMiddleware:
@@ -41,6 +47,9 @@ class CityRoutingMiddleware:
         host = _host_of(request)
         route = resolve_host(host) if host else None
         if route is None or route.kind == "unknown":
+            moved = self._renamed(request, host) if host else None
+            if moved is not None:
+                return moved
             with translation.override(translation.get_language_from_request(request)):
                 return render(request, "errors/unknown_host.html", {"host": host}, status=404)
         if route.kind == "control":
@@ -52,8 +61,13 @@ class CityRoutingMiddleware:
         assert city is not None
         if city.status == CityStatus.SUSPENDED:
             return self._unavailable(request, city, "errors/city_suspended.html", 503)
-        if city.status == CityStatus.ARCHIVED:
-            return self._unavailable(request, city, "errors/city_archived.html", 410)
+        archived = city.status == CityStatus.ARCHIVED
+        # An archived portal stays readable for everyone, and nobody can change anything.
+        if archived and request.method not in SAFE_METHODS and not request.path.startswith(
+            BROWSER_ONLY_POSTS
+        ):
+            return self._unavailable(request, city, "errors/city_read_only.html", 403)
+        request.city_read_only = archived  # type: ignore[attr-defined]  # read by the banner
         request.city = city  # type: ignore[attr-defined]
         request.tenant = city  # type: ignore[attr-defined]  # what django-tenants' helpers read
         request.urlconf = settings.CITY_URLCONF  # type: ignore[attr-defined]  # as above
@@ -62,6 +76,16 @@ class CityRoutingMiddleware:
             return self.get_response(request)
         finally:
             connection.set_schema_to_public()
+
+    def _renamed(self, request: HttpRequest, host: str) -> HttpResponse | None:
+        """A city's old subdomain (before a rename) sends visitors to the new one for good."""
+        from ratusz.tenants.links import city_url
+        from ratusz.tenants.services import redirect_target
+
+        target = redirect_target(host)
+        if target is None:
+            return None
+        return HttpResponsePermanentRedirect(city_url(target, request.get_full_path()))
 
     def _unavailable(
         self, request: HttpRequest, city: CityRef, template: str, status: int

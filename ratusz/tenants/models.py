@@ -55,6 +55,14 @@ class City(TenantMixin):
     updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         _("updated"), auto_now=True
     )
+    # Soft deletion: the portal is closed at once and the city is purged (schema, files,
+    # domains) once the grace period has passed, unless an operator restores it before.
+    deleted_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("deleted"), null=True, blank=True
+    )
+    purge_after: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("purged after"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("city")
@@ -68,7 +76,13 @@ class City(TenantMixin):
                 condition=models.Q(slug__regex=r"^[a-z0-9]([a-z0-9-]{1,38})[a-z0-9]$"),
                 name="city_slug_format",
             ),
+            models.CheckConstraint(
+                condition=models.Q(deleted_at__isnull=True, purge_after__isnull=True)
+                | models.Q(deleted_at__isnull=False, purge_after__isnull=False),
+                name="city_deleted_with_purge_date",
+            ),
         ]
+        indexes = [models.Index(fields=["status"], name="city_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"
@@ -118,3 +132,118 @@ class SchemaBlueprint(models.Model):
 
     def __str__(self) -> str:
         return f"blueprint {self.state[:12]} ({self.tables} tables)"
+
+
+class SlugRedirect(models.Model):
+    """A host a city answered on before its subdomain was renamed: it redirects for good."""
+
+    host: models.CharField[str, str] = models.CharField(_("old host"), max_length=253, unique=True)
+    city: models.ForeignKey[City, City] = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old subdomain")
+        verbose_name_plural = _("old subdomains")
+
+    def __str__(self) -> str:
+        return f"{self.host} -> city {self.city_id}"
+
+
+class SupportGrant(models.Model):
+    """An operator's time-limited entry into a city's back office, given for a reason.
+
+    Only a hash of the one-time link's token is stored. The city's administrators see every
+    grant through `ratusz.tenants.support.support_visits`.
+    """
+
+    city: models.ForeignKey[City, City] = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="support_grants"
+    )
+    # Operators are control-plane accounts; referred to by plain id (no cross-plane FK needed,
+    # but the row must outlive the account for the record).
+    operator_id: models.BigIntegerField[int, int] = models.BigIntegerField(_("operator"))
+    operator_email: models.EmailField[str, str] = models.EmailField(_("operator's e-mail"))
+    reason: models.TextField[str, str] = models.TextField(_("reason"))
+    token_hash: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("granted"), auto_now_add=True
+    )
+    expires_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("expires"))
+    used_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("entered"), null=True, blank=True
+    )
+    ended_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("ended"), null=True, blank=True
+    )
+    # The e-mail of the temporary account made in the city's schema for this visit.
+    city_account_email: models.CharField[str, str] = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("support access")
+        verbose_name_plural = _("support accesses")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="support_grant_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"support for city {self.city_id} by {self.operator_email}"
+
+
+class AnnouncementLevel(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+
+
+class Announcement(models.Model):
+    """A banner the operators broadcast to every city portal or to a chosen set of cities."""
+
+    message: models.JSONField[dict[str, str], dict[str, str]] = models.JSONField(
+        _("message"), help_text=_("One text per language code.")
+    )
+    level: models.CharField[str, str] = models.CharField(
+        _("level"), max_length=16, choices=AnnouncementLevel.choices, default=AnnouncementLevel.INFO
+    )
+    all_cities: models.BooleanField[bool, bool] = models.BooleanField(_("all cities"), default=True)
+    city_ids: ArrayField[list[int], list[int]] = ArrayField(
+        models.BigIntegerField(), verbose_name=_("cities"), default=list, blank=True
+    )
+    starts_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("shown from"))
+    ends_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("shown until"))
+    created_by_id: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, blank=True
+    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
+    withdrawn_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("withdrawn"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="announcement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=AnnouncementLevel.values),
+                name="announcement_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return next(iter(self.message.values()), "")[:60]
+
+    def text_for(self, language: str, fallback: str = "en") -> str:
+        return (
+            self.message.get(language)
+            or self.message.get(fallback)
+            or next(iter(self.message.values()), "")
+        )

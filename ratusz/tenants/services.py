@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.initializers import NewCity, city_initializers
 from ratusz.tenants.links import city_url
-from ratusz.tenants.models import City, CityStatus, Domain
+from ratusz.tenants.models import City, CityStatus, Domain, SlugRedirect
 from ratusz.tenants.slugs import SlugRefused, check_slug_format, schema_name_for, suggest_slug
 
 logger = logging.getLogger(__name__)
@@ -122,7 +123,11 @@ def provision_city(
     host = f"{slug}.{settings.BASE_DOMAIN}"
     try:
         with transaction.atomic():
-            if City.objects.filter(slug=slug).exists() or _schema_exists(schema):
+            if (
+                City.objects.filter(slug=slug).exists()
+                or _schema_exists(schema)
+                or SlugRedirect.objects.filter(host=host).exists()
+            ):
                 raise taken
             city = City(
                 schema_name=schema,
@@ -200,12 +205,170 @@ def change_city_status(*, city: City, status: str) -> City:
     return locked
 
 
-def purge_city(*, city: City) -> None:
-    """Remove a city for good: its schema, its domains, its registry row."""
+def purge_city(*, city: City, remove_files: bool = False) -> None:
+    """Remove a city for good: its schema, its domains, its registry row (and, when asked,
+    its stored files)."""
     hosts = list(Domain.objects.filter(tenant=city).values_list("domain", flat=True))
+    hosts += list(SlugRedirect.objects.filter(city=city).values_list("host", flat=True))
+    schema_name = city.schema_name
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(city.schema_name)} CASCADE")
         Domain.objects.filter(tenant=city).delete()
         City.objects.filter(pk=city.pk).delete()
         transaction.on_commit(lambda: routing.forget_hosts(hosts))
+        if remove_files:
+            transaction.on_commit(lambda: remove_city_files(schema_name=schema_name))
+
+
+# --- Soft deletion, renaming, domains (operators call these through ratusz.platform) ---------
+
+DELETION_GRACE = timedelta(days=30)
+
+
+class CityChangeRefused(ValueError):
+    """A change to a city that cannot be made; the message says why, for a person."""
+
+
+def soft_delete_city(*, city: City, grace: timedelta = DELETION_GRACE) -> City:
+    """Close the city at once (suspended, so its portal and its tasks stop) and schedule the
+    purge after `grace`; `restore_deleted_city` undoes it until then."""
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        if locked.deleted_at is not None:
+            raise CityChangeRefused(_("This city is already deleted."))
+        now = timezone.now()
+        locked.status = CityStatus.SUSPENDED
+        locked.deleted_at = now
+        locked.purge_after = now + grace
+        locked.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
+        transaction.on_commit(lambda: routing.forget_city(locked.pk))
+    return locked
+
+
+def restore_deleted_city(*, city: City) -> City:
+    """Cancel a soft deletion; the city stays suspended until someone reactivates it."""
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        if locked.deleted_at is None:
+            raise CityChangeRefused(_("This city is not deleted."))
+        locked.deleted_at = None
+        locked.purge_after = None
+        locked.save(update_fields=["deleted_at", "purge_after", "updated_at"])
+        transaction.on_commit(lambda: routing.forget_city(locked.pk))
+    return locked
+
+
+def cities_due_for_purge() -> list[City]:
+    return list(City.objects.filter(purge_after__lte=timezone.now()).order_by("purge_after"))
+
+
+def remove_city_files(*, schema_name: str) -> None:
+    """Delete every file stored for the city (its folder, or its S3 prefix)."""
+    from django.core.files.storage import default_storage
+
+    from ratusz.tenants.context import schema_context
+
+    def remove_tree(path: str) -> None:
+        folders, files = default_storage.listdir(path)
+        for name in files:
+            default_storage.delete(f"{path}/{name}" if path else name)
+        for folder in folders:
+            remove_tree(f"{path}/{folder}" if path else folder)
+
+    with schema_context(schema_name):
+        try:
+            remove_tree("")
+        except FileNotFoundError:
+            return
+        location = getattr(default_storage, "location", "")
+    if location:
+        import shutil
+
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def rename_city_slug(*, city: City, slug: str) -> City:
+    """Give the city a new subdomain. Its schema keeps its name; the old subdomain answers
+    with a permanent redirect to the new one. Raises SlugRefused with the reason."""
+    slug = slug.strip()
+    check_slug_format(slug)
+    new_host = f"{slug}.{settings.BASE_DOMAIN}"
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        if slug == locked.slug:
+            raise SlugRefused(slug, _("The city already uses this subdomain."))
+        own_redirect = SlugRedirect.objects.filter(host=new_host, city=locked)
+        if (
+            City.objects.filter(slug=slug).exclude(pk=locked.pk).exists()
+            or Domain.objects.filter(domain__iexact=new_host).exists()
+            or SlugRedirect.objects.filter(host=new_host).exclude(city=locked).exists()
+            or (
+                _schema_exists(schema_name_for(slug))
+                and schema_name_for(slug) != locked.schema_name
+            )
+        ):
+            raise SlugRefused(slug, _("The subdomain “%(slug)s” is taken.") % {"slug": slug})
+        old_host = f"{locked.slug}.{settings.BASE_DOMAIN}"
+        # Taking back one's own earlier subdomain removes its redirect.
+        own_redirect.delete()
+        old_domain = Domain.objects.filter(tenant=locked, domain__iexact=old_host).first()
+        was_primary = old_domain is None or old_domain.is_primary
+        if old_domain is not None:
+            old_domain.delete()
+        SlugRedirect.objects.update_or_create(host=old_host, defaults={"city": locked})
+        Domain.objects.create(
+            domain=new_host, tenant=locked, is_primary=was_primary, verified_at=timezone.now()
+        )
+        locked.slug = slug
+        locked.save(update_fields=["slug", "updated_at"])
+        hosts = [old_host, new_host]
+        transaction.on_commit(lambda: routing.forget_hosts(hosts))
+        transaction.on_commit(lambda: routing.forget_city(locked.pk))
+    return locked
+
+
+def redirect_target(host: str) -> str | None:
+    """The primary host of the city that `host` belonged to before a rename, if any."""
+    from django.core.cache import caches
+
+    key = f"slug-redirect:{routing.normalise_host(host)}"
+    cache = caches["control"]
+    cached = cache.get(key)
+    if cached is None:
+        redirect = (
+            SlugRedirect.objects.filter(host=routing.normalise_host(host))
+            .values_list("city_id", flat=True)
+            .first()
+        )
+        target = ""
+        if redirect is not None:
+            target = (
+                Domain.objects.filter(tenant_id=redirect, is_primary=True)
+                .values_list("domain", flat=True)
+                .first()
+                or ""
+            )
+        cache.set(key, target, 60)
+        cached = target
+    return cached or None
+
+
+def remove_domain(*, domain: Domain) -> None:
+    """Remove one of a city's host names; a city keeps at least one, and its primary one."""
+    with transaction.atomic():
+        City.objects.select_for_update().get(pk=domain.tenant_id)
+        remaining = Domain.objects.filter(tenant_id=domain.tenant_id).exclude(pk=domain.pk)
+        if not remaining.exists():
+            raise CityChangeRefused(
+                _("A city needs at least one address: “%(domain)s” is its last one.")
+                % {"domain": domain.domain}
+            )
+        if domain.is_primary:
+            raise CityChangeRefused(
+                _("“%(domain)s” is the city's main address; make another one main first.")
+                % {"domain": domain.domain}
+            )
+        host = domain.domain
+        domain.delete()
+        transaction.on_commit(lambda: routing.forget_hosts([host]))

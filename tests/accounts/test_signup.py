@@ -161,8 +161,15 @@ def test_a_gdansk_signup_email_never_mentions_springfield(city, other_city, sign
 
 
 def test_the_control_plane_has_no_signup(control_client):
-    assert control_client.get("/accounts/signup/").status_code == 404
-    assert control_client.get("/accounts/login/").status_code == 404
+    # Operators and partners sign in there; nobody signs up (they are invited).
+    assert control_client.get("/accounts/login/").status_code == 200
+    page = control_client.get("/accounts/signup/").content.decode()
+    assert 'name="password1"' not in page
+    control_client.post(
+        "/accounts/signup/",
+        {"email": "intruz@example.com", "password1": "x-Very-long-1", "password2": "x-Very-long-1"},
+    )
+    assert not User.objects.filter(email="intruz@example.com").exists()
 
 
 def test_an_accepted_invitation_counts_as_a_confirmed_address(city, city_admin):

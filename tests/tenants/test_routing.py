@@ -111,12 +111,17 @@ def test_a_suspended_city_shows_503_in_its_language_and_keeps_its_data(city, com
     assert city.client().get("/").status_code == 200
 
 
-def test_an_archived_city_is_gone(other_city, committed):
+def test_an_archived_city_is_a_read_only_portal(other_city, committed):
     with committed():
         change_city_status(city=other_city.model, status=CityStatus.ARCHIVED)
-    response = other_city.client().get("/")
-    assert response.status_code == 410
-    assert "This portal has been closed" in response.content.decode()
+    client = other_city.client()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Read-only archive." in response.content.decode()
+    refused = client.post("/accounts/login/", {"login": "x@example.com", "password": "x"})
+    assert refused.status_code == 403
+    # Choosing a language changes only the visitor's browser: still allowed.
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
 
 
 def test_an_unknown_status_and_a_forbidden_move_are_refused(city):
