@@ -1,0 +1,212 @@
+"""The sign-up wizard through its views: a city is made, the browser lands signed in in the
+new portal's back office, the administrator gets a one-time link; and every way to get it
+wrong."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ratusz.accounts.models import Role, User
+from ratusz.consultations.branding.models import Page
+from ratusz.consultations.ideation.models import IdeaStatus
+from ratusz.consultations.models import Project, Topic
+from ratusz.onboarding import throttling
+from ratusz.onboarding.models import SignInLink, Signup
+from ratusz.onboarding.selectors import city_ref
+from ratusz.tenants.context import city_context
+from ratusz.tenants.models import City
+from tests.onboarding.conftest import host_of, path_of, sign_in_link, wizard_data
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(control, committed, **overrides):
+    with committed():
+        return control.post("/signup/", wizard_data(**overrides))
+
+
+def test_landing_and_pricing_pages(control):
+    landing = control.get("/")
+    assert landing.status_code == 200
+    assert "/signup/" in landing.content.decode()
+    pricing = control.get("/pricing/").content.decode()
+    # The plans come from billing's table, with their prices.
+    assert "Starter" in pricing and "490 PLN" in pricing and "Premium" in pricing
+
+
+def test_wizard_form_offers_plans_templates_and_a_fresh_key(control):
+    page = control.get("/signup/?plan=standard").content.decode()
+    assert 'name="idempotency_key"' in page
+    assert 'value="standard"' in page and "Participatory budget" in page
+    assert 'name="website"' in page  # the honeypot
+
+
+def test_wizard_end_to_end(control, committed, outbox, settings):
+    response = submit(control, committed)
+    assert response.status_code == 302
+    handoff = response["Location"]
+    assert host_of(handoff) == "zielona.localhost"
+    city = City.objects.get(slug="zielona")
+    assert city.status == "trial" and city.languages == ["pl", "en"]
+    signup = Signup.objects.get(city_id=city.pk)
+    assert signup.confirmed_at is None and signup.population == 12000
+    # Only hashes are stored.
+    assert not SignInLink.objects.filter(token_hash__contains=path_of(handoff).split("/")[-2])
+
+    # The browser is handed over to the city's host and lands in the back office, signed in.
+    browser = __import__("django.test", fromlist=["Client"]).Client(HTTP_HOST="zielona.localhost")
+    landed = browser.get(path_of(handoff))
+    assert landed.status_code == 302 and landed["Location"] == "/admin/"
+    back_office = browser.get("/admin/")
+    assert back_office.status_code == 200
+    with city_context(city_ref(city)):
+        admin = User.objects.get(email="ewa@zielona.example")
+        assert admin.role == Role.ADMINISTRATOR and admin.is_staff
+        assert not admin.has_usable_password()
+        # The idea-box template, in draft, in both languages.
+        project = Project.objects.get(slug="idea-box")
+        assert project.status == "draft" and set(project.title) == {"pl", "en"}
+        assert project.phases.get().method == "ideation"
+        assert Topic.objects.filter(slug="greenery").exists()
+        assert IdeaStatus.objects.filter(code="to-be-implemented").exists()
+        assert Page.objects.filter(kind="accessibility", status="draft").exists()
+
+    # The administrator got a one-time link by e-mail; it asks for a click, then confirms.
+    message = next(m for m in outbox if "ewa@zielona.example" in m.to)
+    host, path = sign_in_link(message.body)
+    assert host == "zielona.localhost"
+    other_browser = __import__("django.test", fromlist=["Client"]).Client(HTTP_HOST=host)
+    assert other_browser.get(path).status_code == 200
+    assert other_browser.post(path)["Location"] == "/admin/"
+    signup.refresh_from_db()
+    assert signup.confirmed_at is not None
+    # Reused: a clear page.
+    reused = other_browser.post(path)
+    assert reused.status_code == 410 and "already used" in reused.content.decode()
+    # The hand-off link cannot be replayed either.
+    assert browser.get(path_of(handoff)).status_code == 410
+
+
+def test_expired_link_gets_a_clear_page(control, committed):
+    response = submit(control, committed)
+    SignInLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    browser = __import__("django.test", fromlist=["Client"]).Client(HTTP_HOST="zielona.localhost")
+    expired = browser.get(path_of(response["Location"]))
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    assert browser.get("/admin/").status_code == 302  # not signed in
+
+
+def test_link_of_one_city_does_not_work_on_another(control, committed, city):
+    response = submit(control, committed)
+    elsewhere = city.client().get(path_of(response["Location"]))
+    assert elsewhere.status_code == 410
+    assert city.client().get("/admin/").status_code == 302
+
+
+def test_double_submit_makes_one_city(control, committed):
+    data = wizard_data()
+    with committed():
+        first = control.post("/signup/", data)
+        second = control.post("/signup/", data)
+    assert first.status_code == second.status_code == 302
+    assert City.objects.filter(slug="zielona").count() == 1
+    assert Signup.objects.filter(idempotency_key=data["idempotency_key"]).count() == 1
+    # Both responses sign the browser in (whichever the browser follows).
+    assert host_of(second["Location"]) == "zielona.localhost"
+
+
+@pytest.mark.parametrize(
+    ("slug", "reason"),
+    [
+        ("admin", "reserved"),
+        ("gdansk-test", "taken"),
+        ("Zielona", "lowercase"),
+        ("-zielona", "hyphen"),
+        ("ab", "too short"),
+    ],
+)
+def test_bad_subdomains_are_refused_with_the_reason(control, committed, city, slug, reason):
+    response = submit(control, committed, slug=slug)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert reason in page
+    # What the person typed is still there.
+    assert "Gmina Zielona" in page and "ewa@zielona.example" in page
+    assert not City.objects.filter(name="Gmina Zielona").exists()
+
+
+def test_invalid_email_and_missing_terms(control, committed):
+    response = submit(control, committed, admin_email="ewa@", accept_terms="")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a valid e-mail address" in page
+    assert "Accept the terms" in page
+    assert not City.objects.filter(slug="zielona").exists()
+
+
+def test_main_language_must_be_chosen(control, committed):
+    response = submit(control, committed, languages=["en"], default_language="pl")
+    assert response.status_code == 400
+    assert "main language must be one of" in response.content.decode()
+
+
+def test_empty_subdomain_is_suggested_from_the_name(control, committed):
+    response = submit(control, committed, slug="", name="Łódź Bałuty")
+    assert response.status_code == 302
+    assert City.objects.filter(slug="lodz-baluty").exists()
+
+
+def test_slug_check_says_why(control, city):
+    assert "available" in control.get("/signup/check-subdomain/?slug=wolne").content.decode()
+    assert "taken" in control.get("/signup/check-subdomain/?slug=gdansk-test").content.decode()
+    assert "reserved" in control.get("/signup/check-subdomain/?slug=admin").content.decode()
+    suggestion = control.get("/signup/check-subdomain/?slug=&name=Gdańsk Oliwa")
+    assert "gdansk-oliwa" in suggestion.content.decode()
+
+
+def test_honeypot_makes_nothing(control, committed, outbox):
+    response = submit(control, committed, website="http://spam.example")
+    assert response.status_code == 200
+    assert not City.objects.filter(slug="zielona").exists()
+    assert not outbox
+
+
+def test_rate_limit_per_email(control, committed):
+    for number in range(throttling.SIGNUPS_PER_EMAIL_PER_DAY):
+        assert submit(control, committed, slug=f"zielona-{number}").status_code == 302
+    refused = submit(control, committed, slug="zielona-more")
+    assert refused.status_code == 429
+    assert "Too many portals" in refused.content.decode()
+    assert not City.objects.filter(slug="zielona-more").exists()
+
+
+def test_rate_limit_per_ip_counts_submissions(control, committed):
+    for _ in range(throttling.SUBMISSIONS_PER_IP_PER_HOUR):
+        submit(control, committed, admin_email="bad")
+    assert submit(control, committed).status_code == 429
+    assert not City.objects.filter(slug="zielona").exists()
+
+
+@pytest.mark.parametrize("template", ["participatory-budget", "urban-planning", "empty"])
+def test_each_template(control, committed, template):
+    assert submit(control, committed, template=template).status_code == 302
+    city = City.objects.get(slug="zielona")
+    with city_context(city_ref(city)):
+        projects = list(Project.objects.all())
+        if template == "empty":
+            assert not projects
+        else:
+            assert len(projects) == 1 and projects[0].status == "draft"
+            methods = list(projects[0].phases.values_list("method", flat=True))
+            # Methods that do not exist yet are information phases.
+            assert set(methods) <= {"ideation", "information"} and len(methods) >= 2
+
+
+def test_chosen_plan_sets_the_trial_entitlements(control, committed):
+    assert submit(control, committed, plan="standard").status_code == 302
+    city = City.objects.get(slug="zielona")
+    assert city.plan == "standard"
+    assert Signup.objects.get(city_id=city.pk).plan == "standard"
