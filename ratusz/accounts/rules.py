@@ -29,9 +29,9 @@ def _account(user: Any) -> User | None:
 
 
 def is_city_staff(user: Any) -> bool:
-    """Administrators and project managers of the city."""
+    """Administrators, project managers, and partner consultants working for the city."""
     account = _account(user)
-    return account is not None and account.role in selectors.STAFF_ROLES
+    return account is not None and account.role in selectors.BACKOFFICE_ROLES
 
 
 def is_administrator(user: Any) -> bool:
@@ -56,6 +56,8 @@ def must_set_up_two_factor(user: Any) -> bool:
         is_city_staff(user)
         and selectors.account_settings().staff_two_factor_required
         and not has_two_factor(user)
+        # An operator's support visit: they passed two factors on the console to get here.
+        and not selectors.is_support_account(user)
     )
 
 

@@ -10,6 +10,20 @@ from allauth.mfa.models import Authenticator
 from ratusz.accounts.models import AccountSettings, Consent, PolicyDocument, Role, User
 
 STAFF_ROLES = frozenset({Role.PROJECT_MANAGER, Role.ADMINISTRATOR})
+# Who may open the back office: the city's staff, and partner consultants the city let in.
+BACKOFFICE_ROLES = STAFF_ROLES | {Role.PARTNER}
+
+
+def support_email_domain() -> str:
+    """Operators' temporary support accounts in a city use this e-mail domain (they signed in
+    to the console with two factors already; see ratusz.tenants.support)."""
+    from django.conf import settings
+
+    return f"support.{settings.BASE_DOMAIN}"
+
+
+def is_support_account(user: User) -> bool:
+    return user.email.endswith("@" + support_email_domain())
 
 
 def account_settings() -> AccountSettings:

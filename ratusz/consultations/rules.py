@@ -39,10 +39,10 @@ def is_administrator(user: AnyUser) -> bool:
 
 
 def is_project_staff(user: AnyUser, project: Project) -> bool:
-    """Administrators, and project managers of this project."""
+    """Administrators, partner consultants working for the city, and this project's managers."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role == Role.ADMINISTRATOR:
+    if user.role in (Role.ADMINISTRATOR, Role.PARTNER):
         return True
     return user.role == Role.PROJECT_MANAGER and project.managers.filter(pk=user.pk).exists()
 

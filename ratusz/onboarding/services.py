@@ -41,7 +41,7 @@ from ratusz.onboarding.models import (
 from ratusz.tenants.context import CityRef, city_context, control_plane
 from ratusz.tenants.links import city_url, control_url
 from ratusz.tenants.models import City, Domain
-from ratusz.tenants.services import ProvisioningRefused, provision_city
+from ratusz.tenants.services import ProvisioningRefused, open_city, provision_city
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +139,9 @@ def redeem_sign_in_link(*, token: str, city_id: int) -> SignInLink:
             Signup.objects.filter(city_id=city_id, confirmed_at__isnull=True).update(
                 confirmed_at=now
             )
+            city = City.objects.filter(pk=city_id).first()
+            if city is not None:
+                open_city(city=city)
     return link
 
 
@@ -237,6 +240,8 @@ def sign_up_city(
                 country=country,
                 default_language=default_language,
                 languages=languages,
+                # Public once the administrator confirmed their address (the e-mailed link).
+                open_now=False,
             )
         except ProvisioningRefused as refused:
             errors = dict(refused.errors)

@@ -33,6 +33,7 @@ class CityRef:
     languages: tuple[str, ...]
     time_zone: str
     primary_domain: str
+    is_open: bool = True  # False: residents see "coming soon" (self-signup not confirmed yet)
     tenant_type: None = field(default=None, compare=False)
 
     def get_tenant_type(self) -> None:  # django-tenants asks tenants for their type
@@ -54,6 +55,7 @@ class CityRef:
             languages=tuple(city.languages),
             time_zone=city.time_zone,
             primary_domain=primary_domain,
+            is_open=city.opened_at is not None,
         )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.db import connection
@@ -26,6 +27,17 @@ def _host_of(request: HttpRequest) -> str | None:
         return None
 
 
+# What works before a new portal opens to the public: its staff set it up and sign in.
+OPEN_BEFORE_OPENING = (
+    "/admin/",
+    "/accounts/",
+    "/welcome/",
+    "/support/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/invitation/",
+)
 # Posts that change only the visitor's own browser (language, cookie notice, signing out) and
 # so stay open on an archived, read-only portal.
 BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
@@ -61,10 +73,14 @@ class CityRoutingMiddleware:
         assert city is not None
         if city.status == CityStatus.SUSPENDED:
             return self._unavailable(request, city, "errors/city_suspended.html", 503)
+        if not city.is_open and not request.path.startswith(OPEN_BEFORE_OPENING):
+            return self._unavailable(request, city, "errors/city_coming_soon.html", 503)
         archived = city.status == CityStatus.ARCHIVED
         # An archived portal stays readable for everyone, and nobody can change anything.
-        if archived and request.method not in SAFE_METHODS and not request.path.startswith(
-            BROWSER_ONLY_POSTS
+        if (
+            archived
+            and request.method not in SAFE_METHODS
+            and not request.path.startswith(BROWSER_ONLY_POSTS)
         ):
             return self._unavailable(request, city, "errors/city_read_only.html", 403)
         request.city_read_only = archived  # type: ignore[attr-defined]  # read by the banner
@@ -100,7 +116,8 @@ class CityRoutingMiddleware:
 
 class CityLocaleMiddleware:
     """A city portal speaks the city's default language unless the visitor picked another of
-    the city's languages; the control plane follows the browser."""
+    the city's languages, and shows times in the city's time zone; the control plane follows
+    the browser (and the default time zone)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -114,7 +131,12 @@ class CityLocaleMiddleware:
             language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        if city is not None:
+            timezone.activate(zoneinfo.ZoneInfo(city.time_zone))
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
         response.setdefault("Content-Language", language)
         vary = response.get("Vary")
         response["Vary"] = (

@@ -55,6 +55,11 @@ class City(TenantMixin):
     updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         _("updated"), auto_now=True
     )
+    # Until set, residents see a "coming soon" page: a city that signed up by itself opens once
+    # its administrator confirmed their e-mail address (staff pages work before that).
+    opened_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("open to the public since"), null=True, blank=True
+    )
     # Soft deletion: the portal is closed at once and the city is purged (schema, files,
     # domains) once the grace period has passed, unless an operator restores it before.
     deleted_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(

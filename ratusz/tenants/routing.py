@@ -81,6 +81,7 @@ def _lookup(host: str) -> dict[str, Any]:
         "languages": list(ref.languages),
         "time_zone": ref.time_zone,
         "primary_domain": ref.primary_domain,
+        "is_open": ref.is_open,
     }
 
 

@@ -101,9 +101,11 @@ def provision_city(
     languages: list[str] | None = None,
     time_zone: str = "Europe/Warsaw",
     status: str = CityStatus.TRIAL,
+    open_now: bool = True,
 ) -> ProvisionedCity:
     """Create a city, its schema, its primary domain, its defaults and its first
-    administrator's invitation: all of it, or nothing."""
+    administrator's invitation: all of it, or nothing. With `open_now=False` residents see a
+    "coming soon" page until `open_city` (self-signup opens once the e-mail is confirmed)."""
     slug = (slug or suggest_slug(name)).strip()
     languages = list(dict.fromkeys(languages or [default_language]))
     errors = validate_new_city(
@@ -138,6 +140,7 @@ def provision_city(
                 languages=languages,
                 time_zone=time_zone,
                 status=status,
+                opened_at=timezone.now() if open_now else None,
             )
             city.save(verbosity=0)
             Domain.objects.create(
@@ -180,6 +183,19 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CityStatus.SUSPENDED: {CityStatus.ACTIVE, CityStatus.TRIAL, CityStatus.ARCHIVED},
     CityStatus.ARCHIVED: {CityStatus.ACTIVE, CityStatus.SUSPENDED},
 }
+
+
+def open_city(*, city: City) -> City:
+    """Open the portal to the public (idempotent: the first opening time is kept)."""
+    with transaction.atomic():
+        opened = City.objects.filter(pk=city.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+        city.refresh_from_db(fields=["opened_at"])
+        if opened:
+            city_id = city.pk
+            transaction.on_commit(lambda: routing.forget_city(city_id))
+    return city
 
 
 class TransitionRefused(ValueError):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Role, User
+from ratusz.accounts.selectors import support_email_domain
 from ratusz.tenants.context import city_context, control_plane
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, Domain, SupportGrant
@@ -61,7 +62,7 @@ def _hash(token: str) -> str:
 
 
 def support_account_email(grant: SupportGrant) -> str:
-    return f"support-{grant.pk}@support.{settings.BASE_DOMAIN}"
+    return f"support-{grant.pk}@{support_email_domain()}"
 
 
 def grant_support_access(

@@ -160,7 +160,7 @@ def test_a_gdansk_signup_email_never_mentions_springfield(city, other_city, sign
     assert city.host in text
 
 
-def test_the_control_plane_has_no_signup(control_client):
+def test_the_control_plane_has_no_signup(control_client, db):
     # Operators and partners sign in there; nobody signs up (they are invited).
     assert control_client.get("/accounts/login/").status_code == 200
     page = control_client.get("/accounts/signup/").content.decode()

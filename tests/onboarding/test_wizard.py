@@ -74,15 +74,26 @@ def test_wizard_end_to_end(control, committed, outbox, settings):
         assert IdeaStatus.objects.filter(code="to-be-implemented").exists()
         assert Page.objects.filter(kind="accessibility", status="draft").exists()
 
+    # Residents see "coming soon" until the administrator confirms the address.
+    resident = __import__("django.test", fromlist=["Client"]).Client(HTTP_HOST="zielona.localhost")
+    soon = resident.get("/")
+    assert soon.status_code == 503
+    assert "opens soon" in soon.content.decode() or "wkrótce" in soon.content.decode()
+
     # The administrator got a one-time link by e-mail; it asks for a click, then confirms.
     message = next(m for m in outbox if "ewa@zielona.example" in m.to)
     host, path = sign_in_link(message.body)
     assert host == "zielona.localhost"
     other_browser = __import__("django.test", fromlist=["Client"]).Client(HTTP_HOST=host)
     assert other_browser.get(path).status_code == 200
-    assert other_browser.post(path)["Location"] == "/admin/"
+    with committed():
+        assert other_browser.post(path)["Location"] == "/admin/"
     signup.refresh_from_db()
     assert signup.confirmed_at is not None
+    # Confirmed: the portal is open to residents.
+    city.refresh_from_db()
+    assert city.opened_at is not None
+    assert resident.get("/").status_code == 200
     # Reused: a clear page.
     reused = other_browser.post(path)
     assert reused.status_code == 410 and "already used" in reused.content.decode()

@@ -306,9 +306,12 @@ def test_the_last_domain_cannot_be_removed(console, city):
 
 
 def test_support_access_signs_in_once_for_a_limited_time_and_the_city_sees_it(
-    console, city, other_city, settings
+    console, city, other_city, city_admin
 ):
-    settings.CITY_URLCONF = "tests.platform.test_console"
+    from ratusz.accounts.models import AccountSettings
+
+    with city_context(city.ref):  # the city asks its staff for two factors
+        AccountSettings.objects.update(staff_two_factor_required=True)
     response = console.post(
         f"/console/cities/{city.model.slug}/support/", {"reason": "", "minutes": "60"}
     )
@@ -327,6 +330,8 @@ def test_support_access_signs_in_once_for_a_limited_time_and_the_city_sees_it(
     entered = client.post(path)
     assert entered.status_code == 302 and entered["Location"] == "/admin/"
     assert 0 < int(entered.cookies["sessionid"]["max-age"]) <= 3600
+    # The operator passed two factors on the console: the city's rule does not stop them.
+    assert client.get("/admin/").status_code == 200
     assert city.client().post(path).status_code == 403
     with city_context(city.ref):
         account = User.objects.get(email__startswith="support-")
@@ -335,6 +340,15 @@ def test_support_access_signs_in_once_for_a_limited_time_and_the_city_sees_it(
     assert [v.reason for v in visits] == ["Ticket 42: cannot publish"]
     assert visits[0].entered_at is not None
     assert support_visits(other_city.model.pk) == []
+    # The city's administrators see the visit in their back office, and only theirs.
+    admin_client = city.client()
+    with city_context(city.ref):
+        admin_client.force_login(city_admin)
+        Authenticator.objects.create(user=city_admin, type="totp", data={"secret": "x"})
+    response = admin_client.get("/admin/support-visits/")
+    assert response.status_code == 200, response.get("Location")
+    page = response.content.decode()
+    assert "Ticket 42: cannot publish" in page
     assert AuditEntry.objects.filter(action="city.support_access", city_id=city.model.pk).exists()
     # When the time is up the account is switched off.
     from ratusz.tenants.support import end_expired_support_access
@@ -420,8 +434,3 @@ def test_a_task_queued_for_a_purged_city_ends_quietly(make_city, caplog):
 
 
 # The city's URLs plus the support entry link (the lead mounts it in ratusz/urls_city.py).
-from django.urls import include, path  # noqa: E402
-
-from ratusz.urls_city import urlpatterns as _city_urls  # noqa: E402
-
-urlpatterns = [path("support/", include("ratusz.platform.urls_city")), *_city_urls]

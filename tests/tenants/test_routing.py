@@ -32,7 +32,7 @@ def search_path() -> str:
         return cursor.fetchone()[0]
 
 
-def test_the_base_domain_serves_the_control_plane(control_client):
+def test_the_base_domain_serves_the_control_plane(control_client, db):
     response = control_client.get("/")
     assert response.status_code == 200
     assert b"Ratusz" in response.content
@@ -311,3 +311,25 @@ def test_the_invitation_link_creates_the_first_administrator(city):
     # A used link cannot be used again.
     assert client.get(path).status_code == 410
     assert Client(HTTP_HOST=city.host).get("/invitation/not-a-token/").status_code == 410
+
+
+def test_city_pages_show_times_in_the_citys_time_zone(city, other_city):
+    from django.utils import timezone as tz
+
+    from ratusz.tenants.middleware import CityLocaleMiddleware
+
+    seen: list[str] = []
+
+    def view(request):
+        seen.append(str(tz.get_current_timezone()))
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    factory = RequestFactory()
+    for ref in (city.ref, other_city.ref):
+        request = factory.get("/")
+        request.city = ref
+        CityLocaleMiddleware(view)(request)
+    assert seen == [city.ref.time_zone, other_city.ref.time_zone]
+    assert str(tz.get_current_timezone()) == settings.TIME_ZONE  # nothing leaks past a request

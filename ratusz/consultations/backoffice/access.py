@@ -1,7 +1,8 @@
 """Who may enter the back office and what they see there.
 
-Administrators see everything; project managers see the projects assigned to them (and only
-those); residents never reach /admin/ (403), visitors are sent to sign in.
+Administrators (and partner consultants working for the city) see everything; project managers
+see the projects assigned to them (and only those); residents never reach /admin/ (403),
+visitors are sent to sign in.
 """
 
 from __future__ import annotations
@@ -36,16 +37,24 @@ def administrator_required(view: View) -> View:
         refusal = check_staff_access(request)
         if refusal is not None:
             return refusal
-        if not is_administrator(request.user):
+        if not (is_administrator(request.user) or is_partner(request.user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return cast(View, wrapped)
 
 
+def is_partner(user: object) -> bool:
+    """A partner consultant the city let into its back office: they set up consultations and
+    people like an administrator, but the city's plan and invoices stay the city's own."""
+    return bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "role", "") == Role.PARTNER
+    )
+
+
 def managed_projects(user: User) -> QuerySet[Project]:
     """The projects this staff member may manage: all for administrators, assigned ones else."""
-    if user.role == Role.ADMINISTRATOR:
+    if user.role in (Role.ADMINISTRATOR, Role.PARTNER):
         return Project.objects.all()
     if user.role == Role.PROJECT_MANAGER:
         return Project.objects.filter(managers=user)

@@ -16,6 +16,7 @@ class NavEntry:
     url_name: str
     label: Promise
     administrators_only: bool = False
+    partners: bool = True  # partner consultants see administrators' entries, unless False
 
 
 NAV: list[NavEntry] = [
@@ -25,21 +26,31 @@ NAV: list[NavEntry] = [
     NavEntry("backoffice:groups", _("Groups"), administrators_only=True),
     NavEntry("backoffice:registration-fields", _("Registration fields"), administrators_only=True),
     NavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
+    NavEntry("backoffice:events", _("Events")),
+    NavEntry("backoffice:proposals", _("Proposals")),
     NavEntry("backoffice:dashboard", _("Dashboard")),
     NavEntry("backoffice:exports", _("Exports")),
     NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
     NavEntry("backoffice:insight", _("Themes")),
     NavEntry("moderation:queue", _("Moderation")),
-    NavEntry("billing:overview", _("Billing"), administrators_only=True),
+    NavEntry("billing:overview", _("Billing"), administrators_only=True, partners=False),
+    NavEntry(
+        "onboarding_city:partner-access",
+        _("Partner access"),
+        administrators_only=True,
+        partners=False,
+    ),
+    NavEntry("backoffice:audit", _("Support visits"), administrators_only=True, partners=False),
 ]
 
 
 def nav_for(user: object, current_path: str) -> list[dict[str, object]]:
     """Entries this person may open, each with its URL and whether it is the current page."""
     admin = is_administrator(user)
+    partner = getattr(user, "role", "") == "partner"
     entries = []
     for entry in NAV:
-        if entry.administrators_only and not admin:
+        if entry.administrators_only and not (admin or (partner and entry.partners)):
             continue
         try:
             url = reverse(entry.url_name)
