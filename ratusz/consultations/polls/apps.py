@@ -1,3 +1,5 @@
+"""Polls: quick single- or multiple-choice questions inside a phase."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,21 @@ class PollsConfig(AppConfig):
     label = "polls"
     verbose_name = _("Polls")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+
+        register(
+            ParticipationMethod(
+                key="poll",
+                label=_("Poll"),
+                actions=frozenset({Action.VOTE}),
+                capabilities=frozenset(),
+                # "after_vote" or "after_phase"
+                default_options={"show_results": "after_vote"},
+                panel="ratusz.consultations.polls.panels.render",
+                settings_form="ratusz.consultations.polls.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:polls-manage",
+                feature="polls",
+            )
+        )

@@ -1,3 +1,5 @@
+"""Surveys: a form builder with pages and skip logic, responses, results."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,29 @@ class SurveysConfig(AppConfig):
     label = "surveys"
     verbose_name = _("Surveys")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+        from ratusz.consultations.surveys import exports
+        from ratusz.consultations.surveys.personal_data import survey_answers_of
+
+        register(
+            ParticipationMethod(
+                key="survey",
+                label=_("Survey"),
+                actions=frozenset({Action.ANSWER}),
+                capabilities=frozenset(),
+                default_options={
+                    "anonymous": False,
+                    "allow_without_account": False,
+                    "results_public": False,
+                },
+                panel="ratusz.consultations.surveys.panels.render",
+                settings_form="ratusz.consultations.surveys.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:surveys-edit",
+                feature="surveys",
+            )
+        )
+        exports.register()
+        register_personal_data_provider("survey_answers", survey_answers_of)
