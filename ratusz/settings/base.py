@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.billing.schedule import BEAT_SCHEDULE as BILLING_BEAT_SCHEDULE
+from ratusz.consultations.events.schedule import BEAT_SCHEDULE as EVENTS_BEAT_SCHEDULE
 from ratusz.consultations.notifications.schedule import (
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
 from ratusz.consultations.people.schedule import BEAT_SCHEDULE as PEOPLE_BEAT_SCHEDULE
+from ratusz.consultations.proposals.schedule import BEAT_SCHEDULE as PROPOSALS_BEAT_SCHEDULE
 from ratusz.consultations.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE
 from ratusz.platform.schedule import BEAT_SCHEDULE as PLATFORM_BEAT_SCHEDULE
 from ratusz.settings import env
@@ -201,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     **REPORTS_BEAT_SCHEDULE,
     **BILLING_BEAT_SCHEDULE,
     **PLATFORM_BEAT_SCHEDULE,
+    **EVENTS_BEAT_SCHEDULE,
+    **PROPOSALS_BEAT_SCHEDULE,
 }
 
 STRIPE_SECRET_KEY = env.STRIPE_SECRET_KEY

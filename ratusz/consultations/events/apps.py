@@ -7,3 +7,24 @@ class EventsConfig(AppConfig):
     label = "events"
     verbose_name = _("Events")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.consultations.events import reporting
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+
+        register(
+            ParticipationMethod(
+                key="events",
+                label=_("Events"),
+                actions=frozenset({Action.ATTEND}),
+                capabilities=frozenset(),
+                default_options={"waiting_list": True},
+                panel="ratusz.consultations.events.panels.render",
+                settings_form="ratusz.consultations.events.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:events-phase",
+                feature="events",
+            )
+        )
+        reporting.register_reports()
+        register_personal_data_provider("event_registrations", reporting.personal_data)

@@ -7,3 +7,24 @@ class ProposalsConfig(AppConfig):
     label = "proposals"
     verbose_name = _("Proposals")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+        from ratusz.consultations.proposals import reporting
+
+        register(
+            ParticipationMethod(
+                key="proposals",
+                label=_("Proposals"),
+                actions=frozenset({Action.POST, Action.VOTE}),
+                capabilities=frozenset(),
+                default_options={"threshold": 100, "days": 90},
+                panel="ratusz.consultations.proposals.panels.render",
+                settings_form="ratusz.consultations.proposals.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:proposals-phase",
+                feature="proposals",
+            )
+        )
+        reporting.register_reports()
+        register_personal_data_provider("proposals", reporting.personal_data)

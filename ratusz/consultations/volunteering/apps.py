@@ -7,3 +7,19 @@ class VolunteeringConfig(AppConfig):
     label = "volunteering"
     verbose_name = _("Volunteering")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+
+        register(
+            ParticipationMethod(
+                key="volunteering",
+                label=_("Volunteering"),
+                actions=frozenset({Action.VOLUNTEER}),
+                capabilities=frozenset(),
+                panel="ratusz.consultations.volunteering.panels.render",
+                settings_form="ratusz.consultations.volunteering.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:volunteering-phase",
+                feature="volunteering",
+            )
+        )
