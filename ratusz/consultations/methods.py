@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(StrEnum):
@@ -25,14 +26,15 @@ class Action(StrEnum):
     VOLUNTEER = "volunteer"
 
 
+# Verbs that complete "... to %(action)s"; a context tells them from the nouns ("a comment").
 ACTION_LABELS: dict[Action, Promise] = {
-    Action.POST: _("post ideas"),
-    Action.COMMENT: _("comment"),
-    Action.REACT: _("react"),
-    Action.VOTE: _("vote"),
-    Action.ANSWER: _("answer"),
-    Action.ATTEND: _("attend"),
-    Action.VOLUNTEER: _("volunteer"),
+    Action.POST: pgettext_lazy("action", "post ideas"),
+    Action.COMMENT: pgettext_lazy("action", "comment"),
+    Action.REACT: pgettext_lazy("action", "react"),
+    Action.VOTE: pgettext_lazy("action", "vote"),
+    Action.ANSWER: pgettext_lazy("action", "answer"),
+    Action.ATTEND: pgettext_lazy("action", "attend"),
+    Action.VOLUNTEER: pgettext_lazy("action", "volunteer"),
 }
 
 
