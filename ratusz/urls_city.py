@@ -24,6 +24,7 @@ urlpatterns = [
     path("volunteering/", include("ratusz.consultations.volunteering.public_urls")),
     # Operators' support visits (one-time entry links from the console).
     path("support/", include("ratusz.platform.urls_city")),
+    path("campaigns/", include("ratusz.consultations.campaigns.public_urls")),
     path("profile/complete/", include("ratusz.consultations.people.public_urls")),
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),
@@ -38,8 +39,9 @@ if settings.DEBUG:
 
     def _media(request, path):  # type: ignore[no-untyped-def]  # development only
         # Serve only the current city's folder: a path into another city's folder is a 404.
+        # Exports are for staff only, through their download view (which checks who asks).
         prefix = city_folder() + "/"
-        if not path.startswith(prefix):
+        if not path.startswith(prefix) or path.startswith(prefix + "exports/"):
             from django.http import Http404
 
             raise Http404

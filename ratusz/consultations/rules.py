@@ -150,6 +150,16 @@ def can_act(
         return Decision(False, "blocked", message)
     if is_project_staff(user, project):
         return ALLOWED
+    # The city's required registration questions come before a first action.
+    from ratusz.consultations.people.selectors import missing_required_fields
+
+    if missing_required_fields(user):
+        return Decision(
+            False,
+            "complete_profile",
+            _("Answer a few questions about yourself to %(action)s.") % {"action": label},
+            "complete_profile",
+        )
     if rule["who"] == "confirmed" and not email_is_confirmed(user):
         return Decision(
             False,

@@ -104,6 +104,9 @@ STRIPE_SECRET_KEY = _str("STRIPE_SECRET_KEY", _str("STRIPE_API_KEY", ""))
 STRIPE_WEBHOOK_SECRET = _str("STRIPE_WEBHOOK_SECRET", "")
 BILLING_TRIAL_DAYS = _int("BILLING_TRIAL_DAYS", 30)
 BILLING_GRACE_DAYS = _int("BILLING_GRACE_DAYS", 14)
+# The public addresses of the ingress: a city's custom domain is verified when it resolves to
+# one of them (or to the city's subdomain). Comma-separated; empty: resolve BASE_DOMAIN.
+INGRESS_ADDRESSES = tuple(a.strip() for a in _str("INGRESS_ADDRESSES", "").split(",") if a.strip())
 # Map tiles for idea maps (Leaflet); any XYZ tile server.
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = _str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -21,7 +21,7 @@ from ratusz.tenants.links import city_url
 
 def unsubscribe_url(user: User, city: CityRef) -> str:
     path = reverse(
-        "backoffice:campaign-unsubscribe",
+        "campaigns:unsubscribe",
         args=[make_token(user.pk, city.schema_name)],
         urlconf=settings.CITY_URLCONF,
     )

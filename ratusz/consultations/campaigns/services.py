@@ -244,6 +244,14 @@ def opt_in(*, user: User) -> None:
     CampaignOptOut.objects.filter(user=user).delete()
 
 
+def set_campaigns_wanted(*, user: User, wanted: bool) -> None:
+    """The person's own choice on their e-mail preferences page."""
+    if wanted:
+        opt_in(user=user)
+    else:
+        CampaignOptOut.objects.get_or_create(user=user)
+
+
 def save_email_template(
     *, kind: str, subject: dict[str, str], body: dict[str, str], by: User
 ) -> EmailTemplate:

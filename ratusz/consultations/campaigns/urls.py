@@ -18,10 +18,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.template_reset,
         name="campaign-template-reset",
     ),
-    # Public: the one-click link in campaign e-mails (no sign-in; the signed token decides).
-    path(
-        "campaigns/unsubscribe/<str:token>/",
-        views.unsubscribe_view,
-        name="campaign-unsubscribe",
-    ),
 ]

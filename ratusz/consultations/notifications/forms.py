@@ -19,3 +19,8 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how often we may e-mail you.")},
     )
+    campaigns = forms.BooleanField(
+        label=_("E-mail me the city's news about consultations"),
+        help_text=_("Announcements the city sends to residents, such as a new consultation."),
+        required=False,
+    )

@@ -18,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ratusz.accounts.models import User
+from ratusz.consultations.campaigns.selectors import is_opted_out
+from ratusz.consultations.campaigns.services import set_campaigns_wanted
 from ratusz.consultations.notifications import selectors, services
 from ratusz.consultations.notifications.describe import Description, describe, masked_email
 from ratusz.consultations.notifications.forms import PreferenceForm
@@ -111,10 +113,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form = PreferenceForm(request.POST)
         if form.is_valid():
             services.set_frequency(user=user, frequency=form.cleaned_data["frequency"])
+            set_campaigns_wanted(user=user, wanted=form.cleaned_data["campaigns"])
             messages.success(request, _("Your e-mail preferences are saved."))
             return redirect("notifications:preferences")
     else:
-        form = PreferenceForm(initial={"frequency": selectors.frequency_of(user)})
+        form = PreferenceForm(
+            initial={"frequency": selectors.frequency_of(user), "campaigns": not is_opted_out(user)}
+        )
     return render(request, "notifications/preferences.html", {"form": form})
 
 

@@ -136,12 +136,19 @@ def test_the_automatic_email_editor_refuses_unknown_placeholders(city, admin):
 def test_the_one_click_unsubscribe_page(city, resident, in_city):
     client = client_for(city)
     token = make_token(resident.pk)
-    assert client.get(url("campaign-unsubscribe", token)).status_code == 200
-    assert client.post(url("campaign-unsubscribe", token)).status_code == 200
+    address = reverse("campaigns:unsubscribe", args=[token], urlconf=URLCONF)
+    assert address.startswith("/campaigns/")  # public, not under the back office
+    assert client.get(address).status_code == 200
+    assert client.post(address).status_code == 200
     from ratusz.consultations.campaigns.selectors import is_opted_out
 
     assert is_opted_out(resident)
-    assert client.post(url("campaign-unsubscribe", token + "x")).status_code == 400
+    assert (
+        client.post(
+            reverse("campaigns:unsubscribe", args=[token + "x"], urlconf=URLCONF)
+        ).status_code
+        == 400
+    )
 
 
 def test_an_unsubscribe_link_of_one_city_does_nothing_in_another(city, other_city, resident):
@@ -150,7 +157,9 @@ def test_an_unsubscribe_link_of_one_city_does_nothing_in_another(city, other_cit
     with city_context(other_city.ref):
         twin = person("twin@example.com")
         assert twin.pk  # an account of Springfield, maybe with the same id
-    response = client_for(other_city).post(url("campaign-unsubscribe", token))
+    response = client_for(other_city).post(
+        reverse("campaigns:unsubscribe", args=[token], urlconf=URLCONF)
+    )
     assert response.status_code == 400
 
 

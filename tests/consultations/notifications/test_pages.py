@@ -140,6 +140,18 @@ def test_preferences_are_saved_and_bad_input_is_explained(city, resident, in_cit
     assert "Choose how often we may e-mail you." in response.content.decode()
 
 
+def test_city_news_by_email_can_be_stopped_and_wanted_again(city, resident, in_city):
+    from ratusz.consultations.campaigns.selectors import is_opted_out
+
+    client = client_for(city, resident)
+    page = client.get("/notifications/preferences/").content.decode()
+    assert re.search(r'name="campaigns"[^>]*checked', page)  # wanted until said otherwise
+    client.post("/notifications/preferences/", {"frequency": "instant"})
+    assert is_opted_out(resident)
+    client.post("/notifications/preferences/", {"frequency": "instant", "campaigns": "on"})
+    assert not is_opted_out(resident)
+
+
 def unsubscribe_link_in(message) -> str:
     return message.extra_headers["List-Unsubscribe"][1:-1]
 

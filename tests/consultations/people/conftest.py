@@ -1,5 +1,5 @@
 """People fixtures: registration fields made through the services, English clients, and the
-city's URLs with the "complete your profile" page mounted."""
+the city's own URLs."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ from ratusz.consultations.people.services import OptionSpec
 from ratusz.tenants.context import city_context
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def _people_urls(settings) -> None:
-    settings.CITY_URLCONF = "tests.consultations.people.urls"
 
 
 @pytest.fixture
