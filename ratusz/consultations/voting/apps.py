@@ -7,3 +7,27 @@ class VotingConfig(AppConfig):
     label = "voting"
     verbose_name = _("Voting and participatory budgets")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.consultations.methods import Action, ParticipationMethod, register
+        from ratusz.consultations.voting import reports, selectors
+        from ratusz.consultations.voting.rules import DEFAULT_OPTIONS
+
+        register(
+            ParticipationMethod(
+                key="voting",
+                label=_("Voting"),
+                actions=frozenset({Action.VOTE}),
+                capabilities=frozenset(),
+                default_options=dict(DEFAULT_OPTIONS),
+                panel="ratusz.consultations.voting.panels.render",
+                settings_form="ratusz.consultations.voting.forms.PhaseSettingsForm",
+                staff_url_name="backoffice:voting-phase",
+                feature="voting",
+                results_url_name="voting:results",
+                results_visible="ratusz.consultations.voting.rules.can_see_results",
+            )
+        )
+        reports.register()
+        register_personal_data_provider("votes", selectors.personal_data)
