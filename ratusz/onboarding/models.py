@@ -7,9 +7,11 @@ who helps it, and some (partner attribution, for commissions) must outlive a rem
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,12 +119,26 @@ class PartnerOrganisation(models.Model):
     """A consultancy that sets up and runs portals on behalf of municipalities."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Percent of what the partner's cities paid in a month that the partner earns.
+    commission_rate = models.DecimalField(
+        _("commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate__gte=0, commission_rate__lte=100),
+                name="partner_commission_rate_percent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -18,21 +19,45 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ratusz.accounts.models import User
+from ratusz.billing import gateway
+from ratusz.billing import selectors as billing_selectors
+from ratusz.billing import services as billing
+from ratusz.billing.models import BillingAccount
+from ratusz.onboarding import selectors as onboarding_selectors
+from ratusz.onboarding import services as onboarding
+from ratusz.onboarding.city_templates import (
+    TemplateRefused,
+    retire_template,
+    save_city_as_template,
+)
+from ratusz.onboarding.models import CityTemplate, PartnerCity, PartnerOrganisation, Signup
+from ratusz.onboarding.starter_content import BUILTINS
 from ratusz.platform import selectors, services
 from ratusz.platform.access import operator_required
-from ratusz.platform.audit import Actor
+from ratusz.platform.audit import Actor, record
 from ratusz.platform.forms import (
     AnnouncementForm,
+    BilledOutsideForm,
+    CommissionRateForm,
     ConfirmForm,
     EntitlementsForm,
+    ExtendTrialForm,
     FleetFilterForm,
+    GrantCreditForm,
+    InvitePartnerForm,
+    ManualInvoiceForm,
+    MonthForm,
+    PartnerOrganisationForm,
+    PaymentForm,
     RenameForm,
     RestoreForm,
+    SaveTemplateForm,
     SupportForm,
 )
 from ratusz.platform.models import CityExport, FleetMigration, FleetMigrationCity, RunStatus
@@ -127,7 +152,39 @@ def city_view(request: HttpRequest, slug: str) -> HttpResponse:
         context["usage"] = None
     context["entitlements_form"] = EntitlementsForm(city=city)
     context["support_form"] = SupportForm()
+    context.update(_billing_context(city))
+    context["partner_link"] = (
+        PartnerCity.objects.filter(city_id=city.pk).select_related("organisation").first()
+    )
+    context["signed_up"] = Signup.objects.filter(city_id=city.pk).exists()
+    context["template_form"] = SaveTemplateForm()
     return render(request, "platform/city.html", context)
+
+
+def _billing_mode(account: BillingAccount | None) -> str:
+    if account is not None and account.billed_outside_stripe:
+        return "outside"
+    return "stripe" if gateway.stripe_enabled() else "manual"
+
+
+def _billing_context(city: City) -> dict[str, Any]:
+    history = billing_selectors.billing_history(city.pk)
+    account = history["account"]
+    mode = _billing_mode(account)
+    return {
+        "billing": history,
+        "billing_mode": mode,
+        "billing_plan": billing_selectors.current_plan(account, city),
+        "trial_ends_at": billing_selectors.trial_ends_at(city, account),
+        "billing_blocked": billing_selectors.billing_blocked(city.pk),
+        "credit_form": GrantCreditForm(),
+        "trial_form": ExtendTrialForm(),
+        "outside_form": BilledOutsideForm(
+            initial={"billed": "stripe" if mode == "outside" else "outside"}
+        ),
+        "invoice_form": ManualInvoiceForm() if mode != "stripe" else None,
+        "payment_form": PaymentForm(city_id=city.pk) if mode != "stripe" else None,
+    }
 
 
 # --- Lifecycle actions: a confirmation page, then the action --------------------------------
@@ -445,4 +502,578 @@ def restore_view(request: HttpRequest) -> HttpResponse:
             return redirect("platform:city", slug=city.slug)
     return render(
         request, "platform/restore.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+# --- Billing actions on a city: each confirmed, done by billing's service, audited ----------
+
+
+def _city_action(
+    request: HttpRequest,
+    city: City,
+    form: Any,
+    *,
+    label: str,
+    explanation: str,
+    perform: Callable[[Actor, Any], Any],
+    done: str,
+) -> HttpResponse:
+    """Validate `form`, then run `perform` (the service call and its audit record) in one
+    transaction; a refusal is shown next to the form and nothing is saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                perform(Actor.from_request(request), form)
+        except billing.BillingRefused as refused:
+            form.add_error(None, refused.message)
+        except (TemplateRefused, onboarding.PartnerRefused, services.ActionRefused) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, done)
+            return redirect("platform:city", slug=city.slug)
+    return render(
+        request,
+        "platform/city_action.html",
+        {"city_row": city, "form": form, "label": label, "explanation": explanation},
+        status=400 if form.errors else 200,
+    )
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@operator_required
+def grant_credit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = GrantCreditForm(_posted(request))
+
+    def perform(actor: Actor, form: GrantCreditForm) -> None:
+        credit = billing.grant_credit(
+            city=city,
+            amount=form.amount_minor(),
+            currency=form.cleaned_data["currency"],
+            reason=form.cleaned_data["reason"],
+            actor=actor.email,
+        )
+        record(
+            actor=actor,
+            action="billing.credit",
+            city=city,
+            after={"credit": credit.pk, "amount": credit.amount, "currency": credit.currency},
+            reason=credit.reason,
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Grant credit"),
+        explanation=_("The credit is taken off the city's next invoices."),
+        perform=perform,
+        done=_("The credit was granted."),
+    )
+
+
+@operator_required
+def extend_trial_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = ExtendTrialForm(_posted(request))
+
+    def perform(actor: Actor, form: ExtendTrialForm) -> None:
+        before = billing_selectors.trial_ends_at(city, billing_selectors.account_for(city.pk))
+        account = billing.extend_trial(city=city, days=form.cleaned_data["days"], actor=actor.email)
+        record(
+            actor=actor,
+            action="billing.extend_trial",
+            city=city,
+            before={"trial_ends_at": before},
+            after={"trial_ends_at": account.trial_ends_at, "days": form.cleaned_data["days"]},
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Extend the trial"),
+        explanation=_("The days are added to the trial's end, or to today if it has ended."),
+        perform=perform,
+        done=_("The trial was extended."),
+    )
+
+
+@operator_required
+def billed_outside_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = BilledOutsideForm(_posted(request))
+
+    def perform(actor: Actor, form: BilledOutsideForm) -> None:
+        account = billing_selectors.account_for(city.pk)
+        before = {
+            "billed_outside_stripe": bool(account and account.billed_outside_stripe),
+            "note": account.outside_note if account else "",
+        }
+        account = billing.mark_billed_outside_stripe(
+            city=city,
+            billed=form.cleaned_data["billed"],
+            note=form.cleaned_data["note"],
+            actor=actor.email,
+        )
+        record(
+            actor=actor,
+            action="billing.outside_stripe",
+            city=city,
+            before=before,
+            after={
+                "billed_outside_stripe": account.billed_outside_stripe,
+                "note": account.outside_note,
+            },
+            reason=account.outside_note,
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Billed outside Stripe"),
+        explanation=_(
+            "A city billed outside Stripe is never blocked or suspended by Stripe's state; "
+            "operators record its invoices and payments by hand."
+        ),
+        perform=perform,
+        done=_("The way the city is billed was saved."),
+    )
+
+
+def _manual_billing_refused(city: City) -> str | None:
+    if _billing_mode(billing_selectors.account_for(city.pk)) == "stripe":
+        return _(
+            "This city is billed through Stripe, which issues its invoices. Mark it as billed "
+            "outside Stripe first."
+        )
+    return None
+
+
+@operator_required
+def record_invoice_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = ManualInvoiceForm(_posted(request))
+
+    def perform(actor: Actor, form: ManualInvoiceForm) -> None:
+        refused = _manual_billing_refused(city)
+        if refused:
+            raise billing.BillingRefused(refused)
+        invoice = billing.record_invoice(
+            city=city,
+            number=form.cleaned_data["number"],
+            amount=form.amount_minor(),
+            currency=form.cleaned_data["currency"],
+            issued_at=form.issued_at(),
+            due_at=form.due_at(),
+            description=form.cleaned_data["description"],
+            pdf_url=form.cleaned_data["pdf_url"],
+            actor=actor.email,
+        )
+        record(
+            actor=actor,
+            action="billing.invoice",
+            city=city,
+            after={
+                "invoice": invoice.pk,
+                "number": invoice.number,
+                "amount": invoice.amount_due,
+                "currency": invoice.currency,
+            },
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Record an invoice"),
+        explanation=_("An invoice issued outside Stripe, shown to the city's administrators."),
+        perform=perform,
+        done=_("The invoice was recorded."),
+    )
+
+
+@operator_required
+def record_payment_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = PaymentForm(_posted(request), city_id=city.pk)
+
+    def perform(actor: Actor, form: PaymentForm) -> None:
+        refused = _manual_billing_refused(city)
+        if refused:
+            raise billing.BillingRefused(refused)
+        invoice = form.cleaned_data["invoice"]
+        payment = billing.record_payment(
+            invoice=invoice,
+            amount=form.amount_minor(),
+            paid_at=form.paid_at(),
+            reference=form.cleaned_data["reference"],
+            actor=actor.email,
+        )
+        record(
+            actor=actor,
+            action="billing.payment",
+            city=city,
+            after={
+                "invoice": invoice.pk,
+                "number": invoice.number,
+                "amount": payment.amount,
+                "invoice_status": invoice.status,
+            },
+            reason=payment.reference,
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Record a payment"),
+        explanation=_("A payment seen on the bank statement; paid in full, the invoice closes."),
+        perform=perform,
+        done=_("The payment was recorded."),
+    )
+
+
+@operator_required
+def save_template_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = SaveTemplateForm(_posted(request))
+
+    def perform(actor: Actor, form: SaveTemplateForm) -> None:
+        language = (translation.get_language() or "en")[:2]
+        description = form.cleaned_data["description"].strip()
+        template = save_city_as_template(
+            city=onboarding_selectors.city_ref(city),
+            code=form.cleaned_data["code"],
+            name={language: form.cleaned_data["name"]},
+            description={language: description} if description else {},
+        )
+        record(
+            actor=actor,
+            action="template.save",
+            city=city,
+            after={"code": template.code, "name": template.name},
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Save this city as a template"),
+        explanation=_(
+            "New cities can start from this city's topics, statuses, projects and pages. "
+            "Residents, their accounts and what they wrote are never copied."
+        ),
+        perform=perform,
+        done=_("The template was saved."),
+    )
+
+
+@operator_required
+def resend_sign_in_view(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    form = ConfirmForm(_posted(request))
+
+    def perform(actor: Actor, form: ConfirmForm) -> None:
+        signup = Signup.objects.filter(city_id=city.pk).first()
+        if signup is None:
+            raise services.ActionRefused(
+                _(
+                    "This city was not made through the sign-up wizard: there is no first "
+                    "administrator to e-mail. Invite one from the city's back office instead."
+                )
+            )
+        try:
+            onboarding.resend_sign_in_email(city=city)
+        except User.DoesNotExist as error:  # the administrator's account is gone from the city
+            raise services.ActionRefused(
+                _("The city's first administrator (%(email)s) no longer has an account.")
+                % {"email": signup.admin_email}
+            ) from error
+        record(
+            actor=actor,
+            action="onboarding.resend_sign_in",
+            city=city,
+            after={"email": signup.admin_email},
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _city_action(
+        request,
+        city,
+        form,
+        label=_("Send the sign-in e-mail again"),
+        explanation=_(
+            "The city's first administrator gets a new one-time sign-in link by e-mail; "
+            "links sent before stay valid until they expire."
+        ),
+        perform=perform,
+        done=_("The sign-in e-mail was sent again."),
+    )
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+@operator_required
+def partners_view(request: HttpRequest) -> HttpResponse:
+    form = PartnerOrganisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            organisation = onboarding.create_partner_organisation(name=form.cleaned_data["name"])
+            organisation.commission_rate = form.cleaned_data["commission_rate"]
+            organisation.save(update_fields=["commission_rate"])
+            record(
+                actor=Actor.from_request(request),
+                action="partner.create",
+                after={
+                    "organisation": organisation.pk,
+                    "name": organisation.name,
+                    "commission_rate": organisation.commission_rate,
+                },
+            )
+        messages.success(request, _("The partner organisation was created."))
+        return redirect("platform:partner", pk=organisation.pk)
+    return render(
+        request,
+        "platform/partners.html",
+        {"form": form, "organisations": onboarding_selectors.partner_organisations()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _partner_page(
+    request: HttpRequest,
+    organisation: PartnerOrganisation,
+    *,
+    invite_form: InvitePartnerForm | None = None,
+    rate_form: CommissionRateForm | None = None,
+) -> HttpResponse:
+    forms = [f for f in (invite_form, rate_form) if f is not None]
+    return render(
+        request,
+        "platform/partner.html",
+        {
+            "organisation": organisation,
+            "cities": onboarding_selectors.organisation_cities(organisation),
+            "members": organisation.members.select_related("user").order_by("user__email"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True)[:50],
+            "invite_form": invite_form or InvitePartnerForm(),
+            "rate_form": rate_form
+            or CommissionRateForm(initial={"commission_rate": organisation.commission_rate}),
+            "now": timezone.now(),
+        },
+        status=400 if any(f.errors for f in forms) else 200,
+    )
+
+
+@operator_required
+def partner_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _partner_page(request, get_object_or_404(PartnerOrganisation, pk=pk))
+
+
+@operator_required
+@require_POST
+def invite_partner_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(PartnerOrganisation, pk=pk)
+    form = InvitePartnerForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                issued = onboarding.invite_partner(
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    invited_by=request.user,  # type: ignore[arg-type]  # operator_required: a User
+                )
+                record(
+                    actor=Actor.from_request(request),
+                    action="partner.invite",
+                    after={
+                        "organisation": organisation.pk,
+                        "invitation": issued.invitation.pk,
+                        "email": issued.invitation.email,
+                    },
+                )
+        except onboarding.PartnerRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("The invitation was sent to %(email)s.") % {"email": issued.invitation.email},
+            )
+            return redirect("platform:partner", pk=organisation.pk)
+    return _partner_page(request, organisation, invite_form=form)
+
+
+@operator_required
+@require_POST
+def commission_rate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(PartnerOrganisation, pk=pk)
+    form = CommissionRateForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            locked = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+            before = locked.commission_rate
+            locked.commission_rate = form.cleaned_data["commission_rate"]
+            locked.save(update_fields=["commission_rate"])
+            record(
+                actor=Actor.from_request(request),
+                action="partner.commission_rate",
+                before={"organisation": locked.pk, "commission_rate": before},
+                after={"organisation": locked.pk, "commission_rate": locked.commission_rate},
+            )
+        messages.success(request, _("The commission rate was saved."))
+        return redirect("platform:partner", pk=organisation.pk)
+    return _partner_page(request, organisation, rate_form=form)
+
+
+def _last_month() -> str:
+    first = timezone.localdate().replace(day=1)
+    previous = first - timedelta(days=1)
+    return f"{previous.year:04d}-{previous.month:02d}"
+
+
+@operator_required
+def commissions_view(request: HttpRequest) -> HttpResponseBase:
+    form = MonthForm({"month": request.GET.get("month") or _last_month()})
+    report = None
+    if form.is_valid():
+        year, month = form.cleaned_data["month"]
+        report = onboarding_selectors.partner_commissions(year=year, month=month)
+        if request.GET.get("format") == "csv":
+            return _commissions_csv(report, year, month)
+    return render(
+        request,
+        "platform/commissions.html",
+        {"form": form, "report": report},
+        status=400 if form.errors else 200,
+    )
+
+
+def _major(amount: int) -> str:
+    return f"{amount / 100:.2f}"
+
+
+def _commissions_csv(
+    report: list[onboarding_selectors.PartnerCommission], year: int, month: int
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="partner-commissions-{year:04d}-{month:02d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "month",
+            "partner",
+            "city_id",
+            "city",
+            "currency",
+            "paid",
+            "invoices",
+            "rate",
+            "commission",
+        ]
+    )
+    period = f"{year:04d}-{month:02d}"
+    for row in report:
+        for city in row.cities:
+            for currency, amount in sorted(city.paid.items()):
+                writer.writerow(
+                    [
+                        period,
+                        row.organisation.name,
+                        city.city_id,
+                        city.name,
+                        currency,
+                        _major(amount),
+                        city.invoices,
+                        row.rate,
+                        _major(onboarding_selectors.commission_amount(amount, row.rate)),
+                    ]
+                )
+        for currency, amount in row.paid.items():
+            writer.writerow(
+                [
+                    period,
+                    row.organisation.name,
+                    "",
+                    "TOTAL",
+                    currency,
+                    _major(amount),
+                    row.invoices,
+                    row.rate,
+                    _major(row.commission[currency]),
+                ]
+            )
+    return response
+
+
+# --- City templates -------------------------------------------------------------------------
+
+
+@operator_required
+def templates_view(request: HttpRequest) -> HttpResponse:
+    saved = {row.code: row for row in CityTemplate.objects.all()}
+    language = (translation.get_language() or "en")[:2]
+    builtins = [
+        {
+            "code": code,
+            "name": builtin.name,
+            "description": builtin.description,
+            "retired_at": saved[code].retired_at if code in saved else None,
+        }
+        for code, builtin in BUILTINS.items()
+    ]
+    source_ids = [row.source_city_id for row in saved.values() if row.source_city_id]
+    sources = City.objects.in_bulk(source_ids)
+    own = [
+        {
+            "code": row.code,
+            "name": row.name.get(language) or next(iter(row.name.values()), row.code),
+            "description": row.description.get(language)
+            or next(iter(row.description.values()), ""),
+            "source": sources.get(row.source_city_id) if row.source_city_id else None,
+            "created_at": row.created_at,
+            "retired_at": row.retired_at,
+        }
+        for row in saved.values()
+        if row.code not in BUILTINS
+    ]
+    return render(request, "platform/templates.html", {"builtins": builtins, "saved": own})
+
+
+@operator_required
+def retire_template_view(request: HttpRequest, code: str) -> HttpResponse:
+    row = CityTemplate.objects.filter(code=code).first()
+    if row is None and code not in BUILTINS:
+        raise Http404
+    label = _("Retire the template %(code)s") % {"code": code}
+    form = ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                retired = retire_template(code=code)
+                record(
+                    actor=Actor.from_request(request),
+                    action="template.retire",
+                    after={"code": retired.code, "retired_at": retired.retired_at},
+                    reason=form.cleaned_data["reason"],
+                )
+        except TemplateRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The template is no longer offered to new cities."))
+            return redirect("platform:templates")
+    return render(
+        request,
+        "platform/template_retire.html",
+        {"form": form, "label": label, "code": code},
+        status=400 if form.errors else 200,
     )
