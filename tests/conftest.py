@@ -176,9 +176,7 @@ def live_db(django_db_setup, django_db_blocker) -> Iterator[list[City]]:
         connection.set_schema_to_public()
         for city in City.objects.exclude(pk__in=before):
             purge_city(city=city)
-        _delete_public_accounts(
-            set(User.objects.values_list("pk", flat=True)) - users_before
-        )
+        _delete_public_accounts(set(User.objects.values_list("pk", flat=True)) - users_before)
 
 
 def _delete_public_accounts(ids: set[int]) -> None:
@@ -198,8 +196,8 @@ def _delete_public_accounts(ids: set[int]) -> None:
               AND c.conrelid <> 'public.accounts_user'::regclass
             """
         )
-        for table, column in cursor.fetchall():
-            cursor.execute(f'DELETE FROM {table} WHERE "{column}" = ANY(%s)', [sorted(ids)])  # noqa: S608  # names from the catalogue
+        for table, column in cursor.fetchall():  # names from the catalogue, not from input
+            cursor.execute(f'DELETE FROM {table} WHERE "{column}" = ANY(%s)', [sorted(ids)])
         cursor.execute("DELETE FROM public.accounts_user WHERE id = ANY(%s)", [sorted(ids)])
 
 
@@ -236,3 +234,12 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return block
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch) -> None:
+    """Celery tasks run in-process. Celery reads its configuration once, so this sets the
+    app's own setting (changing Django's CELERY_* settings in a test would not reach it)."""
+    from ratusz.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,18 @@ class ParticipationMethod:
     staff_url_name: str = ""
     # The entitlement (ratusz.tenants.entitlements.FEATURES) a city needs to use this method.
     feature: str = ""
+    # - results_url_name: the residents' results page of a phase (reversed with its id),
+    #   linked from the project's timeline when `results_visible(user, phase)` says so.
+    results_url_name: str = ""
+    results_visible: str = ""
+
+    def results_url_for(self, user: Any, phase: Any) -> str:
+        """The results page of `phase` if this person may see it now, else ""."""
+        if not self.results_url_name or not self.results_visible:
+            return ""
+        if not import_string(self.results_visible)(user, phase):
+            return ""
+        return reverse(self.results_url_name, args=[phase.pk])
 
     def render_panel(self, request: Any, phase: Any) -> str:
         """The method's resident panel for `phase` ("" when the method has none)."""

@@ -68,6 +68,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, object] = {
         "project": project,
         "phases": project.phases.all(),
+        "results": {
+            p.pk: url
+            for p in project.phases.all()
+            if (url := get_method(p.method).results_url_for(request.user, p))
+        },
         "current": phase,
         "collects_ideas": collects_ideas,
         "filters": filters,

@@ -321,3 +321,28 @@ def test_a_folder_page_groups_its_visible_projects_and_hides_drafts(city, other_
     assert city.client().get("/folders/budzet-2026/").status_code == 404
     # Another city has no such folder.
     assert other_city.client().get("/folders/budzet-2026/").status_code == 404
+
+
+def test_the_timeline_links_to_results_the_visitor_may_see(city, resident, in_city):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ratusz.consultations import services
+
+    project = make_project(slug="ankieta")
+    now = timezone.now()
+    survey = services.add_phase(
+        project=project,
+        method="survey",
+        starts_at=now + timedelta(days=20),
+        ends_at=now + timedelta(days=40),
+        title={"pl": "Ankieta", "en": "Survey"},
+        options={"results_public": False},
+    )
+    results = f"/surveys/{survey.pk}/results/"
+    assert results not in english(city, resident).get("/projects/ankieta/").content.decode()
+    with city_context(city.ref):
+        survey.options = {**survey.options, "results_public": True}
+        survey.save(update_fields=["options"])
+    assert results in english(city, resident).get("/projects/ankieta/").content.decode()

@@ -73,7 +73,9 @@ def test_dashboard_and_an_export_downloaded(
         page.wait_for_load_state()
 
     page.goto(base + "/admin/dashboard/")
-    assert page.locator("svg.chart").count() == 7
+    from ratusz.consultations.reports.registry import metrics
+
+    assert page.locator("svg.chart").count() == 3 + len(metrics())
     assert page.locator("svg.chart > title").first.text_content()
     page.click("details.report-table summary >> nth=1")
     assert page.locator("details.report-table table caption").nth(1).is_visible()

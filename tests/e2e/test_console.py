@@ -34,10 +34,11 @@ def test_suspend_then_reactivate_from_the_console(make_city, live_server_url, pa
 
 
 def _suspend_and_reactivate(page, control: str, portal: str, slug: str) -> None:
+    # The browser asks for Polish, so the console speaks Polish to this operator.
     page.goto(f"{control}/console/cities/{slug}/")
-    page.get_by_role("link", name="Suspend").click()
-    page.get_by_label("Yes, I am sure").check()
-    page.get_by_role("button", name="Suspend").click()
+    page.get_by_role("link", name="Zawieś").click()
+    page.get_by_label("Tak, jestem pewien").check()
+    page.get_by_role("button", name="Zawieś").click()
     assert page.url.endswith(f"/console/cities/{slug}/")
 
     response = page.goto(f"{portal}/")
@@ -47,8 +48,8 @@ def _suspend_and_reactivate(page, control: str, portal: str, slug: str) -> None:
     )
 
     page.goto(f"{control}/console/cities/{slug}/")
-    page.get_by_role("link", name="Reactivate").click()
-    page.get_by_label("Yes, I am sure").check()
-    page.get_by_role("button", name="Reactivate").click()
+    page.get_by_role("link", name="Przywróć działanie").click()
+    page.get_by_label("Tak, jestem pewien").check()
+    page.get_by_role("button", name="Przywróć działanie").click()
     response = page.goto(f"{portal}/")
     assert response is not None and response.status == 200

@@ -28,6 +28,7 @@ NAV: list[NavEntry] = [
     NavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
     NavEntry("backoffice:events", _("Events")),
     NavEntry("backoffice:proposals", _("Proposals")),
+    NavEntry("backoffice:voting-census", _("Census list"), administrators_only=True),
     NavEntry("backoffice:dashboard", _("Dashboard")),
     NavEntry("backoffice:exports", _("Exports")),
     NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),

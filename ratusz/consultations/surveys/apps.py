@@ -31,6 +31,8 @@ class SurveysConfig(AppConfig):
                 settings_form="ratusz.consultations.surveys.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:surveys-edit",
                 feature="surveys",
+                results_url_name="surveys:results",
+                results_visible="ratusz.consultations.surveys.rules.can_see_results",
             )
         )
         exports.register()

@@ -90,9 +90,8 @@ def test_permission_messages_come_from_can_act(in_city, resident):
 
 
 def test_the_periodic_task_closes_proposals_and_tells_people(
-    proposal, phase, resident, settings, django_capture_on_commit_callbacks
+    proposal, phase, resident, eager_tasks, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     quiet, loud = person("cicho@example.com"), person("glosno@example.com")
     NotificationPreference.objects.create(user=quiet, frequency=Frequency.NONE)
     services.support_proposal(user=quiet, proposal=proposal)
@@ -167,8 +166,7 @@ def test_residents_submit_and_support_through_the_pages(city, phase, resident):
     assert visitor.status_code == 302 and "/accounts/login/" in visitor["Location"]
 
 
-def test_one_citys_proposals_never_reach_another(city, other_city, proposal, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_one_citys_proposals_never_reach_another(city, other_city, proposal, eager_tasks):
     assert english(other_city).get(f"/proposals/{proposal.pk}/").status_code == 404
     with city_context(other_city.ref):
         assert not Proposal.objects.exists()

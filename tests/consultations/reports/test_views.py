@@ -26,7 +26,11 @@ def test_an_administrator_sees_the_whole_city(city, city_admin, idea, other_idea
     assert page.status_code == 200
     assert "The whole city" in html
     assert "Registrations" in html
-    assert html.count('<svg class="chart"') == 7  # participants, 4 metrics, statuses, answered
+    from ratusz.consultations.reports.registry import metrics
+
+    # Active participants, one chart per registered metric (each participation method adds
+    # its own), ideas per status, answered share.
+    assert html.count('<svg class="chart"') == 3 + len(metrics())
     assert "<caption>Ideas</caption>" in html
     assert '<th scope="col">' in html and '<th scope="row">' in html
     assert "Prom do Westerplatte" not in html  # figures, not content
