@@ -5,7 +5,11 @@
 password) and fills it with sample content: staff and residents, topics and districts,
 projects in every state (an open idea collection, a finished consultation with official
 answers, an information page, an upcoming consultation, a folder), ideas with places on the map,
-comments, replies, likes and status changes. A city that already exists is left alone.
+comments, replies, likes and status changes; then the other participation methods
+(`DemoContent.participation` and `.events`, written by ratusz.platform.demo_methods): a
+participatory-budget vote on accepted ideas with residents' baskets, surveys with a skip rule
+and responses, a poll, proposals collecting support, volunteering causes and city-wide events
+with a waiting list. A city that already exists is left alone.
 
 Sample content is data, not gettext (ratusz.platform.demo_gdansk, demo_springfield): each text
 is written once per city language, as a city's staff and residents would write it. Ideas,
@@ -59,7 +63,7 @@ from ratusz.consultations.ideation.services import (
     post_idea,
 )
 from ratusz.consultations.methods import Action
-from ratusz.consultations.models import Area, Folder, Phase, Project, Topic
+from ratusz.consultations.models import Area, Folder, Phase, Project, PublicationStatus, Topic
 from ratusz.consultations.notifications.models import (
     Frequency,
     Notification,
@@ -85,6 +89,7 @@ from ratusz.platform.demo_content import (
     DemoPhase,
     DemoProject,
 )
+from ratusz.platform.demo_methods import MethodWriter, add_city_events, write_phase_content
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
@@ -304,11 +309,28 @@ def add_projects(demo: DemoCity) -> None:
         writer.add_project(project)
 
 
+def add_participation(demo: DemoCity) -> None:
+    """Projects of the other participation methods (a budget vote, surveys, polls, proposals,
+    volunteering) and the city-wide events, through those methods' services
+    (ratusz.platform.demo_methods)."""
+    content = demo.content
+    if not content.participation and not content.events:
+        return
+    if content.manager is None:
+        raise DemoContentError("Demo projects need a project manager.")
+    writer = _Writer(demo)
+    for project in content.participation:
+        writer.add_project(project)
+    with transaction.atomic():
+        add_city_events(writer.methods, content.events)
+
+
 CONTENT_STEPS: tuple[ContentStep, ...] = (
     add_welcome,
     add_accounts,
     add_topics_and_areas,
     add_projects,
+    add_participation,
 )
 
 
@@ -391,6 +413,14 @@ class _Writer:
         self.areas = {a.slug: a for a in Area.objects.all()}
         self.statuses = {s.code: s for s in IdeaStatus.objects.all()}
         self.folders: dict[str, Folder] = {}
+        self.methods = MethodWriter(
+            city=demo.slug,
+            people=self.people,
+            residents=self.residents,
+            manager=self.manager,
+            at=self.calendar.at,
+            now=self.calendar.now,
+        )
 
     def add_project(self, spec: DemoProject) -> Project:
         calendar = self.calendar
@@ -403,10 +433,8 @@ class _Writer:
             folder=self.folders[spec.folder] if spec.folder else None,
             managers=[self.manager],
         )
-        for index, phase_spec in enumerate(spec.phases):
+        for phase_spec in spec.phases:
             self._add_phase(project, phase_spec)
-            if index == 0:
-                publish_project(project=project)
         first_start = calendar.at(spec.phases[0].starts) if spec.phases else calendar.today
         published = min(first_start - timedelta(days=7), calendar.today - timedelta(days=2))
         published += timedelta(hours=10)
@@ -434,12 +462,17 @@ class _Writer:
             permissions=dict(spec.permissions) or None,
             default_language=self.demo.default_language,
         )
+        # Published once it has its first phase, before anyone takes part in it.
+        if project.status != PublicationStatus.PUBLISHED:
+            publish_project(project=project)
         open_until = min(ends, calendar.today) if ends is not None else calendar.today
         for idea in spec.ideas:
             self._add_idea(phase, idea, opened=starts, open_until=open_until)
         if over and spec.ideas:
             Phase.objects.filter(pk=phase.pk).update(ends_at=ends)
             phase.ends_at = ends
+        with transaction.atomic():
+            write_phase_content(self.methods, phase, spec)
         return phase
 
     def _add_idea(

@@ -78,9 +78,116 @@ class DemoIdea:
     anonymous: bool = False
 
 
+# --- Other participation methods (ratusz.platform.demo_methods writes them) -----------------
+# Residents take part "now" through the methods' services (their phase must be open today);
+# the dates of what they did are then moved into the phase's past, as for ideas.
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    kind: str  # surveys.QuestionKind value: "single", "multiple", "scale", "long_text"...
+    text: dict[str, str]
+    # Answers to choose from (their keys are c1, c2... in this order), per city language.
+    choices: tuple[dict[str, str], ...] = ()
+    required: bool = False
+    scale: tuple[int, int] = (1, 5)  # "scale" questions: the lowest and highest value
+    scale_labels: tuple[dict[str, str], dict[str, str]] = ({}, {})
+
+
+@dataclass(frozen=True)
+class DemoSkip:
+    """When question number `question` (0-based, on its page) is answered `value` (a choice
+    key such as "c2"), go to page number `to_page` (0-based); None: to the end."""
+
+    question: int
+    value: str
+    to_page: int | None
+
+
+@dataclass(frozen=True)
+class DemoSurveyPage:
+    title: dict[str, str]
+    questions: tuple[DemoQuestion, ...]
+    skips: tuple[DemoSkip, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoSurveyResponse:
+    """One person's answers, question by question in the order of the pages they see: a
+    choice key ("c2"), a list of keys (multiple choice), a number (scale) or a text; None
+    leaves an optional question unanswered. Pages a skip rule jumps over have no answers."""
+
+    person: str  # DemoPerson.key
+    answers: tuple[Any, ...]
+    day: int  # days ago
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    intro: dict[str, str]
+    thank_you: dict[str, str]
+    pages: tuple[DemoSurveyPage, ...]
+    responses: tuple[DemoSurveyResponse, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoPoll:
+    question: dict[str, str]
+    choices: tuple[dict[str, str], ...]
+    # How many residents (picked at random, repeatably) chose each answer, in order.
+    votes: tuple[int, ...]
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class DemoProposal:
+    """A resident's proposal (in their own language: residents write single-language)."""
+
+    author: str  # DemoPerson.key
+    title: str
+    body: str  # HTML
+    day: int  # days ago
+    supporters: int  # residents (picked at random) who support it
+
+
+@dataclass(frozen=True)
+class DemoCause:
+    title: dict[str, str]
+    description: dict[str, str]  # HTML
+    needed: int
+    volunteers: tuple[str, ...] = ()  # DemoPerson.key of those who signed up
+
+
+@dataclass(frozen=True)
+class DemoBallot:
+    """A participatory-budget vote on the accepted ideas of the project's ideation phase (the
+    one before it): each idea's cost, and the baskets residents submitted."""
+
+    costs: dict[str, int]  # idea title -> cost, in whole units of the city's currency
+    baskets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (DemoPerson.key, idea titles)
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    """An event the city organises, `days` from today at `at` (local time)."""
+
+    title: dict[str, str]
+    description: dict[str, str]  # HTML
+    place: dict[str, str]
+    days: int
+    at: str
+    hours: float
+    capacity: int | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    # How many residents registered (picked at random, repeatably); past the capacity they
+    # join the waiting list.
+    registrations: int = 0
+
+
 @dataclass(frozen=True)
 class DemoPhase:
-    method: str  # "information" | "ideation"
+    method: str  # a participation method's key: "information", "ideation", "survey"...
     title: dict[str, str]
     description: dict[str, str]
     starts: int  # days from today
@@ -88,6 +195,13 @@ class DemoPhase:
     options: dict[str, Any] = field(default_factory=dict)
     permissions: dict[str, Any] = field(default_factory=dict)
     ideas: tuple[DemoIdea, ...] = ()
+    # What the other methods hold (only the one of `method` is used).
+    survey: DemoSurvey | None = None
+    polls: tuple[DemoPoll, ...] = ()
+    proposals: tuple[DemoProposal, ...] = ()
+    causes: tuple[DemoCause, ...] = ()
+    ballot: DemoBallot | None = None
+    events: tuple[DemoEvent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,3 +234,8 @@ class DemoContent:
     areas: tuple[DemoTag, ...] = ()
     folders: tuple[DemoFolder, ...] = ()
     projects: tuple[DemoProject, ...] = ()
+    # Projects of the other participation methods (surveys, polls, proposals, volunteering,
+    # budget votes), written after `projects`.
+    participation: tuple[DemoProject, ...] = ()
+    # City-wide events (no project).
+    events: tuple[DemoEvent, ...] = ()

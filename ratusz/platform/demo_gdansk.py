@@ -8,7 +8,21 @@ answers come from the project manager, in the style of the city's offices. Place
 
 from __future__ import annotations
 
-from ratusz.platform.demo_content import PROJECT_MANAGER, DemoContent, DemoFolder, DemoPerson
+from ratusz.platform.demo_content import (
+    PROJECT_MANAGER,
+    DemoBallot,
+    DemoContent,
+    DemoEvent,
+    DemoFolder,
+    DemoPerson,
+    DemoPoll,
+    DemoProposal,
+    DemoQuestion,
+    DemoSkip,
+    DemoSurvey,
+    DemoSurveyPage,
+    DemoSurveyResponse,
+)
 from ratusz.platform.demo_content import DemoAnswer as Answer
 from ratusz.platform.demo_content import DemoComment as Comment
 from ratusz.platform.demo_content import DemoIdea as Idea
@@ -1271,6 +1285,615 @@ STOGI_PROJECT = Project(
     ),
 )
 
+# --- Zielony Budżet 2026: ideas accepted, now the budget vote -----------------------------------
+
+GREEN_BUDGET_IDEAS = (
+    Idea(
+        author="joanna",
+        title="Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+        body="<p>Pas trawnika między ul. Chłopską a blokami jest koszony co dwa tygodnie i latem "
+        "wypala się na brązowo. Proponuję zamienić go w łąkę kwietną z rodzimych gatunków: "
+        "mniej koszenia, więcej owadów zapylających i chłodniej przy upale.</p><p>Przy "
+        "chodniku warto zostawić metrowy pas koszony, żeby łąka nie wchodziła na przejście.</p>",
+        day=74,
+        at="19:20",
+        topics=("zielen", "srodowisko"),
+        place=Place("54.407200", "18.587000", "ul. Chłopska, Przymorze"),
+        likes=18,
+        comments=(
+            Comment("ewa", "Świetnie! Na Oruni taka łąka przyjęła się w drugim roku.", 4),
+            Comment(
+                "pawel",
+                "Tylko niech ktoś pomyśli o tabliczce z wyjaśnieniem, bo sąsiedzi będą dzwonić, "
+                "że miasto przestało kosić.",
+                27,
+            ),
+        ),
+        answers=(
+            Answer(
+                "accepted",
+                "<p>Pomysł przeszedł weryfikację. Teren należy do miasta, a Gdański Zarząd Dróg "
+                "i Zieleni wycenił założenie łąki z tablicą informacyjną na 95 000 zł. Pomysł "
+                "trafia pod głosowanie.</p>",
+                days=36,
+            ),
+        ),
+    ),
+    Idea(
+        author="pawel",
+        title="Ogród deszczowy na skwerze przy ul. Pilotów",
+        body="<p>Po każdej ulewie na skwerze przy ul. Pilotów stoi ogromna kałuża, a woda "
+        "spływa na parking. Ogród deszczowy, czyli obniżenie z roślinami, które lubią wilgoć, "
+        "zatrzymałby wodę na miejscu i odciążył kanalizację.</p>",
+        day=70,
+        at="07:55",
+        topics=("zielen", "srodowisko"),
+        place=Place("54.390500", "18.599000", "skwer przy ul. Pilotów, Zaspa"),
+        likes=15,
+        comments=(
+            Comment(
+                "jakub",
+                "Popieram. Przy okazji przydałaby się ławka, bo to jedyny skwer w okolicy.",
+                9,
+            ),
+        ),
+        answers=(
+            Answer(
+                "under-consideration",
+                "<p>Sprawdzamy z Gdańskimi Wodami, czy grunt pozwala na rozsączanie wody.</p>",
+                days=12,
+            ),
+            Answer(
+                "accepted",
+                "<p>Gdańskie Wody potwierdziły, że ogród deszczowy jest tu możliwy. Koszt z "
+                "nasadzeniami i jedną ławką: 180 000 zł. Pomysł trafia pod głosowanie.</p>",
+                days=33,
+            ),
+        ),
+    ),
+    Idea(
+        author="krzysztof",
+        title="Szpaler lip wzdłuż ul. Kartuskiej",
+        body="<p>Na odcinku ul. Kartuskiej od Siedlec do Zakopiańskiej chodnik nie ma ani "
+        "jednego drzewa. Proponuję posadzić ok. 40 lip w specjalnych skrzyniach korzeniowych, "
+        "które chronią drzewa przed zasoleniem i uszkodzeniem przez auta.</p>",
+        day=66,
+        at="21:10",
+        topics=("zielen",),
+        place=Place("54.344000", "18.610000", "ul. Kartuska, Siedlce"),
+        likes=24,
+        comments=(
+            Comment("marta", "Tak! Latem ten odcinek to patelnia.", 3),
+            Comment(
+                "tomasz",
+                "Dziękujemy. Sprawdzimy kolizje z sieciami podziemnymi, to zwykle decyduje o "
+                "liczbie drzew, które da się posadzić.",
+                30,
+            ),
+        ),
+        answers=(
+            Answer(
+                "accepted",
+                "<p>Po uzgodnieniach z zarządcami sieci zmieści się 36 drzew. Koszt z "
+                "systemami korzeniowymi i trzyletnią pielęgnacją: 320 000 zł. Pomysł trafia pod "
+                "głosowanie.</p>",
+                days=31,
+            ),
+        ),
+    ),
+    Idea(
+        author="liam",
+        title="A green roof on the Brama Oliwska tram shelter",
+        body="<p>Cities like Utrecht have planted sedum roofs on their bus and tram shelters. "
+        "They cool the stop in summer, soak up rain and look lovely. The Brama Oliwska stop is "
+        "busy and completely exposed to the sun: it would be a great pilot.</p>",
+        day=60,
+        at="12:35",
+        topics=("zielen", "transport"),
+        place=Place("54.359000", "18.639000", "Brama Oliwska tram stop"),
+        likes=13,
+        comments=(
+            Comment(
+                "ola",
+                "Bardzo fajny pomysł, widziałam takie przystanki w Holandii.",
+                6,
+            ),
+        ),
+        answers=(
+            Answer(
+                "accepted",
+                "<p>Thank you for the idea. The shelter's structure can carry a sedum roof; "
+                "with a second shelter on the opposite platform the cost is PLN 140,000. The "
+                "idea goes to the vote.</p>",
+                days=30,
+            ),
+        ),
+    ),
+    Idea(
+        author="zofia",
+        title="Budki lęgowe i hotele dla owadów w Parku Reagana",
+        body="<p>W Parku Reagana jest dużo młodych drzew, w których ptaki nie mają jeszcze "
+        "dziupli. Proponuję 30 budek lęgowych dla sikor i szpaków oraz kilka hoteli dla "
+        "owadów, z tablicami dla dzieci, co w nich mieszka.</p>",
+        day=55,
+        at="10:05",
+        topics=("zielen", "dzieci"),
+        place=Place("54.401000", "18.624000", "Park Reagana, Przymorze"),
+        likes=14,
+        answers=(
+            Answer(
+                "accepted",
+                "<p>Pomysł przeszedł weryfikację bez zastrzeżeń. Koszt z montażem i "
+                "tablicami: 25 000 zł. Pomysł trafia pod głosowanie.</p>",
+                days=18,
+            ),
+        ),
+    ),
+    Idea(
+        author="michal",
+        title="Kurtyna wodna na Targu Węglowym",
+        body="<p>W upalne dni na Targu Węglowym nie ma się gdzie schłodzić. Stała kurtyna "
+        "wodna (mgiełka) przy fontannie byłaby ulgą dla turystów i mieszkańców.</p>",
+        day=50,
+        at="15:45",
+        topics=("zielen",),
+        place=Place("54.349700", "18.648900", "Targ Węglowy"),
+        likes=9,
+        answers=(
+            Answer(
+                "rejected",
+                "<p>Dziękujemy za pomysł. Targ Węglowy jest w strefie ochrony konserwatorskiej, "
+                "a stała instalacja wymagałaby przyłącza wody i zgody konserwatora, których nie "
+                "da się uzyskać w ciągu roku. Latem miasto ustawia tam przenośne kurtyny wodne; "
+                "przekazaliśmy Pana sugestię, by stały tam dłużej.</p>",
+                days=21,
+            ),
+        ),
+    ),
+)
+
+GREEN_BUDGET_PROJECT = Project(
+    slug="zielony-budzet-2026",
+    title={"pl": "Zielony Budżet 2026: głosowanie", "en": "Green Budget 2026: the vote"},
+    description={
+        "pl": "<p>Zielony Budżet to <strong>500 000 zł</strong> na zieleń, wodę i przyrodę w "
+        "mieście. Mieszkańcy zgłosili pomysły, urzędnicy je sprawdzili, a teraz Ty decydujesz, "
+        "które z nich zrealizujemy.</p><h2>Jak głosować?</h2><p>Dodaj do koszyka pomysły, które "
+        "chcesz wesprzeć, tak aby ich łączny koszt nie przekroczył puli, i wyślij swój głos. "
+        "Do końca głosowania możesz go wycofać i zmienić.</p>",
+        "en": "<p>The Green Budget is <strong>PLN 500,000</strong> for greenery, water and "
+        "nature in the city. Residents submitted ideas, city staff checked them, and now you "
+        "decide which ones we carry out.</p><h2>How to vote</h2><p>Put the ideas you support in "
+        "your basket, keeping their total cost within the budget, and submit your vote. You can "
+        "withdraw and change it until the vote closes.</p>",
+    },
+    topics=("zielen", "srodowisko"),
+    phases=(
+        Phase(
+            method="ideation",
+            title={"pl": "Zgłaszanie pomysłów", "en": "Submitting ideas"},
+            description={
+                "pl": "<p>Zgłoś pomysł na zieleń w swojej okolicy i zaznacz miejsce na mapie.</p>",
+                "en": "<p>Submit an idea for greenery near you and mark the place on the map.</p>",
+            },
+            starts=-80,
+            ends=-35,
+            ideas=GREEN_BUDGET_IDEAS,
+        ),
+        Phase(
+            method="information",
+            title={"pl": "Weryfikacja i wycena", "en": "Checks and costing"},
+            description={
+                "pl": "<p>Urzędnicy sprawdzają, czy pomysły da się zrealizować w ciągu roku na "
+                "terenie miasta, i wyceniają je.</p>",
+                "en": "<p>City staff check that each idea can be carried out on city land within "
+                "a year, and cost it.</p>",
+            },
+            starts=-35,
+            ends=-8,
+        ),
+        Phase(
+            method="voting",
+            title={"pl": "Głosowanie", "en": "Voting"},
+            description={
+                "pl": "<p>Wybierz pomysły w ramach puli 500 000 zł. Wyniki ogłosimy po "
+                "zakończeniu głosowania.</p>",
+                "en": "<p>Choose ideas within the PLN 500,000 budget. Results are announced "
+                "when the vote closes.</p>",
+            },
+            starts=-8,
+            ends=13,
+            options={
+                "voting_mode": "budget",
+                "budget": 500_000,
+                "min_spend": 0,
+                "live_results": False,
+                "public_results": True,
+            },
+            ballot=DemoBallot(
+                costs={
+                    "Łąka kwietna zamiast trawnika przy ul. Chłopskiej": 95_000,
+                    "Ogród deszczowy na skwerze przy ul. Pilotów": 180_000,
+                    "Szpaler lip wzdłuż ul. Kartuskiej": 320_000,
+                    "A green roof on the Brama Oliwska tram shelter": 140_000,
+                    "Budki lęgowe i hotele dla owadów w Parku Reagana": 25_000,
+                },
+                baskets=(
+                    (
+                        "marta",
+                        (
+                            "Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+                            "Szpaler lip wzdłuż ul. Kartuskiej",
+                            "Budki lęgowe i hotele dla owadów w Parku Reagana",
+                        ),
+                    ),
+                    (
+                        "piotr",
+                        (
+                            "Szpaler lip wzdłuż ul. Kartuskiej",
+                            "A green roof on the Brama Oliwska tram shelter",
+                            "Budki lęgowe i hotele dla owadów w Parku Reagana",
+                        ),
+                    ),
+                    (
+                        "agnieszka",
+                        (
+                            "Ogród deszczowy na skwerze przy ul. Pilotów",
+                            "Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+                            "A green roof on the Brama Oliwska tram shelter",
+                        ),
+                    ),
+                    (
+                        "ewa",
+                        (
+                            "Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+                            "Ogród deszczowy na skwerze przy ul. Pilotów",
+                            "Budki lęgowe i hotele dla owadów w Parku Reagana",
+                        ),
+                    ),
+                    (
+                        "hanna",
+                        (
+                            "Szpaler lip wzdłuż ul. Kartuskiej",
+                            "Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+                        ),
+                    ),
+                    (
+                        "bartek",
+                        (
+                            "Ogród deszczowy na skwerze przy ul. Pilotów",
+                            "A green roof on the Brama Oliwska tram shelter",
+                            "Budki lęgowe i hotele dla owadów w Parku Reagana",
+                        ),
+                    ),
+                    (
+                        "liam",
+                        (
+                            "A green roof on the Brama Oliwska tram shelter",
+                            "Ogród deszczowy na skwerze przy ul. Pilotów",
+                            "Łąka kwietna zamiast trawnika przy ul. Chłopskiej",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- A short survey on everyday journeys, with a skip rule ---------------------------------------
+
+MOBILITY_SURVEY_PROJECT = Project(
+    slug="ankieta-codzienne-podroze",
+    title={
+        "pl": "Ankieta: jak podróżujesz na co dzień?",
+        "en": "Survey: how do you get around every day?",
+    },
+    description={
+        "pl": "<p>Przygotowujemy nowy Plan Mobilności Gdańska. Powiedz nam, jak dojeżdżasz do "
+        "pracy i szkoły i co utrudnia Ci codzienne podróże. Ankieta zajmie ok. 3 minut.</p>",
+        "en": "<p>We are preparing Gdańsk's new Mobility Plan. Tell us how you get to work and "
+        "school and what makes your daily journeys harder. The survey takes about 3 minutes.</p>",
+    },
+    topics=("transport", "rowery"),
+    phases=(
+        Phase(
+            method="survey",
+            title={"pl": "Ankieta", "en": "Survey"},
+            description={
+                "pl": "<p>Odpowiedzi są zbierane do końca miesiąca.</p>",
+                "en": "<p>Answers are collected until the end of the month.</p>",
+            },
+            starts=-10,
+            ends=18,
+            options={"results_public": True},
+            survey=DemoSurvey(
+                intro={
+                    "pl": "Dziękujemy, że poświęcasz nam chwilę. Pytania o rower zobaczysz tylko, "
+                    "jeśli jeździsz rowerem.",
+                    "en": "Thank you for your time. You will only see the cycling questions if "
+                    "you cycle.",
+                },
+                thank_you={
+                    "pl": "Dziękujemy! Wyniki ankiety opublikujemy na tej stronie.",
+                    "en": "Thank you! We will publish the results on this page.",
+                },
+                pages=(
+                    DemoSurveyPage(
+                        title={"pl": "Twoje podróże", "en": "Your journeys"},
+                        questions=(
+                            DemoQuestion(
+                                "single",
+                                {
+                                    "pl": "Jak najczęściej dojeżdżasz do pracy lub szkoły?",
+                                    "en": "How do you usually get to work or school?",
+                                },
+                                choices=(
+                                    {"pl": "Samochodem", "en": "By car"},
+                                    {"pl": "Tramwajem lub autobusem", "en": "By tram or bus"},
+                                    {"pl": "Rowerem", "en": "By bike"},
+                                    {"pl": "Pieszo", "en": "On foot"},
+                                    {"pl": "SKM lub pociągiem", "en": "By SKM or train"},
+                                ),
+                                required=True,
+                            ),
+                            DemoQuestion(
+                                "single",
+                                {
+                                    "pl": "Czy jeździsz rowerem po mieście przynajmniej raz "
+                                    "w tygodniu?",
+                                    "en": "Do you cycle in the city at least once a week?",
+                                },
+                                choices=({"pl": "Tak", "en": "Yes"}, {"pl": "Nie", "en": "No"}),
+                                required=True,
+                            ),
+                        ),
+                        # Those who do not cycle skip the cycling page.
+                        skips=(DemoSkip(question=1, value="c2", to_page=2),),
+                    ),
+                    DemoSurveyPage(
+                        title={"pl": "Rower", "en": "Cycling"},
+                        questions=(
+                            DemoQuestion(
+                                "scale",
+                                {
+                                    "pl": "Jak bezpiecznie czujesz się na gdańskich drogach "
+                                    "rowerowych?",
+                                    "en": "How safe do you feel on Gdańsk's cycle routes?",
+                                },
+                                scale=(1, 5),
+                                scale_labels=(
+                                    {"pl": "Bardzo niebezpiecznie", "en": "Very unsafe"},
+                                    {"pl": "Bardzo bezpiecznie", "en": "Very safe"},
+                                ),
+                            ),
+                            DemoQuestion(
+                                "multiple",
+                                {
+                                    "pl": "Co zachęciłoby Cię do częstszej jazdy rowerem?",
+                                    "en": "What would make you cycle more often?",
+                                },
+                                choices=(
+                                    {
+                                        "pl": "Więcej wydzielonych dróg rowerowych",
+                                        "en": "More separated cycle lanes",
+                                    },
+                                    {
+                                        "pl": "Bezpieczne parkingi rowerowe przy przystankach",
+                                        "en": "Secure bike parking at stops",
+                                    },
+                                    {
+                                        "pl": "Odśnieżanie dróg rowerowych zimą",
+                                        "en": "Cycle lanes cleared of snow in winter",
+                                    },
+                                    {
+                                        "pl": "Prysznice i szatnie w pracy",
+                                        "en": "Showers and lockers at work",
+                                    },
+                                ),
+                            ),
+                        ),
+                    ),
+                    DemoSurveyPage(
+                        title={"pl": "Na koniec", "en": "Finally"},
+                        questions=(
+                            DemoQuestion(
+                                "long_text",
+                                {
+                                    "pl": "Jaka jedna zmiana najbardziej ułatwiłaby Ci codzienne "
+                                    "podróże?",
+                                    "en": "What one change would make your daily journeys easiest?",
+                                },
+                            ),
+                        ),
+                    ),
+                ),
+                responses=(
+                    DemoSurveyResponse(
+                        "marta", ("c2", "c2", "Częstsze tramwaje linii 8 wieczorem."), day=9
+                    ),
+                    DemoSurveyResponse(
+                        "piotr",
+                        ("c3", "c1", 3, ("c1", "c3"), "Dokończenie drogi rowerowej na Kartuskiej."),
+                        day=8,
+                    ),
+                    DemoSurveyResponse("agnieszka", ("c1", "c2", None), day=8),
+                    DemoSurveyResponse("krzysztof", ("c3", "c1", 4, ("c2",), None), day=7),
+                    DemoSurveyResponse(
+                        "ola",
+                        ("c4", "c1", 2, ("c1", "c2"), "Szersze chodniki na Długich Ogrodach."),
+                        day=6,
+                    ),
+                    DemoSurveyResponse(
+                        "michal",
+                        ("c5", "c2", "Lepsze przesiadki z SKM na autobusy w Oliwie."),
+                        day=5,
+                    ),
+                    DemoSurveyResponse("ewa", ("c2", "c1", 3, ("c3",), None), day=4),
+                    DemoSurveyResponse(
+                        "liam",
+                        ("c3", "c1", 4, ("c1", "c4"), "Bike racks at every SKM station, please."),
+                        day=3,
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- A poll: the name of a new square ----------------------------------------------------------
+
+SQUARE_NAME_PROJECT = Project(
+    slug="sonda-nazwa-skweru",
+    title={
+        "pl": "Sonda: jak nazwać nowy skwer na Dolnym Mieście?",
+        "en": "Poll: what should the new square in Dolne Miasto be called?",
+    },
+    description={
+        "pl": "<p>Między ul. Szopy a Kamienną Groblą powstaje nowy skwer z ławkami i zielenią. "
+        "Rada Dzielnicy zaproponowała cztery nazwy; wynik sondy przekażemy Radzie Miasta razem "
+        "z projektem uchwały.</p>",
+        "en": "<p>A new square with benches and greenery is being built between Szopy Street "
+        "and Kamienna Grobla. The District Council proposed four names; the result of the poll "
+        "goes to the City Council with the draft resolution.</p>",
+    },
+    area="srodmiescie",
+    phases=(
+        Phase(
+            method="poll",
+            title={"pl": "Sonda", "en": "Poll"},
+            description={
+                "pl": "<p>Jeden głos na osobę.</p>",
+                "en": "<p>One vote per person.</p>",
+            },
+            starts=-6,
+            ends=15,
+            options={"show_results": "after_vote"},
+            polls=(
+                DemoPoll(
+                    question={
+                        "pl": "Którą nazwę wybierasz dla nowego skweru?",
+                        "en": "Which name do you choose for the new square?",
+                    },
+                    choices=(
+                        {"pl": "Skwer Stoczniowców", "en": "Shipyard Workers' Square"},
+                        {"pl": "Skwer Daniela Gralatha", "en": "Daniel Gralath Square"},
+                        {"pl": "Skwer Sąsiedzki", "en": "Neighbours' Square"},
+                        {"pl": "Skwer Bursztynników", "en": "Amber Makers' Square"},
+                    ),
+                    votes=(11, 7, 9, 5),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- Residents' proposals collecting support ---------------------------------------------------
+
+INITIATIVES_PROJECT = Project(
+    slug="inicjatywy-mieszkancow",
+    title={"pl": "Inicjatywy mieszkańców", "en": "Residents' initiatives"},
+    description={
+        "pl": "<p>Masz pomysł, którym powinna zająć się Rada Miasta? Złóż inicjatywę. Jeśli w "
+        "ciągu 90 dni poprze ją 50 osób, urząd przygotuje oficjalną odpowiedź, a inicjatywa "
+        "trafi pod obrady właściwej komisji.</p>",
+        "en": "<p>Have an idea the City Council should take up? Submit an initiative. If 50 "
+        "people support it within 90 days, the city prepares an official answer and the "
+        "initiative goes to the relevant council committee.</p>",
+    },
+    phases=(
+        Phase(
+            method="proposals",
+            title={"pl": "Zbieranie poparcia", "en": "Collecting support"},
+            description={
+                "pl": "<p>Każda osoba z kontem może poprzeć dowolną liczbę inicjatyw.</p>",
+                "en": "<p>Anyone with an account can support as many initiatives as they like.</p>",
+            },
+            starts=-40,
+            ends=None,
+            options={"threshold": 50, "days": 90},
+            proposals=(
+                DemoProposal(
+                    author="hanna",
+                    title="Poidełka z wodą pitną przy wejściach na plażę w Brzeźnie i na Stogach",
+                    body="<p>Latem na plażach w Brzeźnie i na Stogach jedyną wodą jest ta "
+                    "kupowana w plastikowych butelkach. Proponuję, by miasto razem z Gdańskimi "
+                    "Wodami ustawiło poidełka przy każdym głównym wejściu na plażę, tak jak w "
+                    "parkach w Śródmieściu.</p><p>Mniej plastiku na plaży, a dzieci i seniorzy "
+                    "mają wodę pod ręką w upał.</p>",
+                    day=12,
+                    supporters=23,
+                ),
+                DemoProposal(
+                    author="bartek",
+                    title="Całoroczna toaleta przy pętli tramwajowej w Oliwie",
+                    body="<p>Pętla w Oliwie obsługuje kilka linii, a najbliższa toaleta jest "
+                    "czynna tylko w sezonie. Motorniczy i pasażerowie czekający na przesiadkę "
+                    "potrzebują toalety przez cały rok.</p>",
+                    day=5,
+                    supporters=8,
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- City-wide events ---------------------------------------------------------------------------
+
+CITY_EVENTS = (
+    DemoEvent(
+        title={
+            "pl": "Spacer badawczy: Aleja Grunwaldzka po konsultacjach",
+            "en": "Research walk: Grunwaldzka Avenue after the consultation",
+        },
+        description={
+            "pl": "<p>Przejdziemy razem odcinek od Galerii Bałtyckiej do Zaspy i na miejscu "
+            "pokażemy, jak uwagi mieszkańców zmieniły projekt przebudowy. Spacer prowadzi "
+            "projektant z GZDiZ.</p><p>Wygodne buty wskazane; spacer odbędzie się bez względu "
+            "na pogodę.</p>",
+            "en": "<p>We walk together from Galeria Bałtycka to Zaspa and show on site how "
+            "residents' comments changed the redesign. The walk is led by the designer from "
+            "the city's roads and greenery office.</p><p>Wear comfortable shoes; the walk takes "
+            "place whatever the weather.</p>",
+        },
+        place={
+            "pl": "Zbiórka przy Galerii Bałtyckiej, wejście od al. Grunwaldzkiej",
+            "en": "Meet at Galeria Bałtycka, Grunwaldzka Avenue entrance",
+        },
+        days=5,
+        at="17:00",
+        hours=2,
+        capacity=12,
+        latitude="54.383000",
+        longitude="18.599000",
+        registrations=15,  # full: three people wait for a seat
+    ),
+    DemoEvent(
+        title={
+            "pl": "Warsztaty: jak napisać dobry pomysł do Budżetu Obywatelskiego",
+            "en": "Workshop: how to write a good Civic Budget idea",
+        },
+        description={
+            "pl": "<p>Koordynatorzy Budżetu Obywatelskiego podpowiedzą, jak opisać pomysł, "
+            "sprawdzić, czy teren należy do miasta, i oszacować koszt. Przynieś swój pomysł "
+            "– popracujemy nad nim razem.</p>",
+            "en": "<p>The Civic Budget coordinators show how to describe an idea, check that "
+            "the land belongs to the city and estimate the cost. Bring your idea and we will "
+            "work on it together.</p>",
+        },
+        place={
+            "pl": "Urząd Miejski w Gdańsku, ul. Nowe Ogrody 8/12, sala 101",
+            "en": "Gdańsk City Hall, Nowe Ogrody 8/12, room 101",
+        },
+        days=9,
+        at="18:00",
+        hours=2,
+        capacity=40,
+        latitude="54.349700",
+        longitude="18.642500",
+        registrations=9,
+    ),
+)
+
 CONTENT = DemoContent(
     manager=MANAGER,
     residents=RESIDENTS,
@@ -1280,4 +1903,7 @@ CONTENT = DemoContent(
     areas=AREAS,
     folders=(BUDGET_FOLDER,),
     projects=(GRUNWALDZKA_PROJECT, COURTYARDS_PROJECT, STOGI_PROJECT, BUDGET_PROJECT),
-)
+    participation=(GREEN_BUDGET_PROJECT, MOBILITY_SURVEY_PROJECT, SQUARE_NAME_PROJECT,
+                   INITIATIVES_PROJECT),
+    events=CITY_EVENTS,
+)  # fmt: skip

@@ -4,7 +4,19 @@ Springfield, Illinois (the demo city's time zone is America/Chicago)."""
 
 from __future__ import annotations
 
-from ratusz.platform.demo_content import PROJECT_MANAGER, DemoContent, DemoFolder, DemoPerson
+from ratusz.platform.demo_content import (
+    PROJECT_MANAGER,
+    DemoCause,
+    DemoContent,
+    DemoEvent,
+    DemoFolder,
+    DemoPerson,
+    DemoQuestion,
+    DemoSkip,
+    DemoSurvey,
+    DemoSurveyPage,
+    DemoSurveyResponse,
+)
 from ratusz.platform.demo_content import DemoAnswer as Answer
 from ratusz.platform.demo_content import DemoComment as Comment
 from ratusz.platform.demo_content import DemoIdea as Idea
@@ -652,6 +664,179 @@ LIBRARY_PROJECT = Project(
     ),
 )
 
+# --- Parks & Recreation survey (open), with a skip rule ------------------------------------------
+
+PARKS_SURVEY_PROJECT = Project(
+    slug="parks-survey-2026",
+    title={"en": "Parks & Recreation survey 2026"},
+    description={
+        "en": "<p>The Park District is writing its next five-year plan. Tell us how you use "
+        "Springfield's parks and what you would like us to invest in first. The survey takes "
+        "about four minutes; results will be posted here.</p>",
+    },
+    topics=("parks", "youth"),
+    phases=(
+        Phase(
+            method="survey",
+            title={"en": "Survey"},
+            description={"en": "<p>Open until the end of next month.</p>"},
+            starts=-9,
+            ends=20,
+            options={"results_public": True},
+            survey=DemoSurvey(
+                intro={
+                    "en": "Thanks for helping plan Springfield's parks. If you rarely visit a "
+                    "park, we skip straight to your priorities.",
+                },
+                thank_you={"en": "Thank you! The Park District will share the results in June."},
+                pages=(
+                    DemoSurveyPage(
+                        title={"en": "Your visits"},
+                        questions=(
+                            DemoQuestion(
+                                "single",
+                                {"en": "How often do you visit a Springfield park?"},
+                                choices=(
+                                    {"en": "Several times a week"},
+                                    {"en": "About once a week"},
+                                    {"en": "A few times a month"},
+                                    {"en": "Rarely or never"},
+                                ),
+                                required=True,
+                            ),
+                        ),
+                        # Rare visitors skip the questions about their park.
+                        skips=(DemoSkip(question=0, value="c4", to_page=2),),
+                    ),
+                    DemoSurveyPage(
+                        title={"en": "Your park"},
+                        questions=(
+                            DemoQuestion(
+                                "single",
+                                {"en": "Which park do you visit most?"},
+                                choices=(
+                                    {"en": "Washington Park"},
+                                    {"en": "Lincoln Park"},
+                                    {"en": "Riverside Park"},
+                                    {"en": "Old Mill Green"},
+                                ),
+                            ),
+                            DemoQuestion(
+                                "scale",
+                                {"en": "How would you rate its upkeep?"},
+                                scale=(1, 5),
+                                scale_labels=({"en": "Poor"}, {"en": "Excellent"}),
+                            ),
+                        ),
+                    ),
+                    DemoSurveyPage(
+                        title={"en": "Priorities"},
+                        questions=(
+                            DemoQuestion(
+                                "multiple",
+                                {"en": "What should the Park District invest in first?"},
+                                choices=(
+                                    {"en": "Restrooms open all year"},
+                                    {"en": "Lighting on trails"},
+                                    {"en": "Shade trees and shelters"},
+                                    {"en": "Programs for teens"},
+                                ),
+                                required=True,
+                            ),
+                            DemoQuestion(
+                                "long_text",
+                                {"en": "Anything else you would like us to know?"},
+                            ),
+                        ),
+                    ),
+                ),
+                responses=(
+                    DemoSurveyResponse(
+                        "maria", ("c1", "c3", 3, ("c1", "c3"), "More water fountains."), day=8
+                    ),
+                    DemoSurveyResponse("tom", ("c2", "c1", 4, ("c2",), None), day=7),
+                    DemoSurveyResponse(
+                        "aisha", ("c4", ("c4",), "Our kids need somewhere to go."), day=6
+                    ),
+                    DemoSurveyResponse("kevin", ("c3", "c2", 2, ("c1", "c2"), None), day=5),
+                    DemoSurveyResponse(
+                        "jenny",
+                        ("c1", "c3", 4, ("c3",), "The splash pad is the best thing in town."),
+                        day=4,
+                    ),
+                    DemoSurveyResponse("marcus", ("c4", ("c2", "c4"), None), day=3),
+                    DemoSurveyResponse("linda", ("c2", "c4", 5, ("c1",), None), day=2),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- Volunteering: spring clean-up and reading buddies -------------------------------------------
+
+VOLUNTEER_PROJECT = Project(
+    slug="volunteer-springfield",
+    title={"en": "Volunteer Springfield: spring 2026"},
+    description={
+        "en": "<p>Give a Saturday morning or an hour a week. City staff coordinate each "
+        "activity and provide gloves, bags, snacks and training.</p>",
+    },
+    topics=("parks", "library", "environment"),
+    area="riverside",
+    phases=(
+        Phase(
+            method="volunteering",
+            title={"en": "Sign up"},
+            description={
+                "en": "<p>Sign up below; the coordinator will e-mail you the details.</p>"
+            },
+            starts=-12,
+            ends=30,
+            causes=(
+                DemoCause(
+                    title={"en": "Riverside Park clean-up crew"},
+                    description={
+                        "en": "<p>Saturday, 9 a.m. to noon: litter pick-up along the river "
+                        "trail and mulching around the new trees. Meet at the boathouse.</p>",
+                    },
+                    needed=20,
+                    volunteers=("maria", "raj", "emily", "dave", "sam", "tom"),
+                ),
+                DemoCause(
+                    title={"en": "Reading buddies at Lincoln Library"},
+                    description={
+                        "en": "<p>Read with a first- or second-grader for one hour a week, "
+                        "Tuesday or Thursday after school. A background check is required.</p>",
+                    },
+                    needed=8,
+                    volunteers=("jenny", "linda", "aisha"),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- A city-wide event -------------------------------------------------------------------------
+
+CITY_EVENTS = (
+    DemoEvent(
+        title={"en": "Town hall: Main Street safety plan update"},
+        description={
+            "en": "<p>Public Works presents the final design of the Main Street safety "
+            "improvements, including the new crossings and the construction schedule, followed "
+            "by questions from residents. ASL interpretation is provided.</p>",
+        },
+        place={"en": "Municipal Center, 800 E Monroe St, Council Chambers"},
+        days=6,
+        at="18:30",
+        hours=1.5,
+        capacity=80,
+        latitude="39.799000",
+        longitude="-89.649000",
+        registrations=12,
+    ),
+)
+
 CONTENT = DemoContent(
     manager=MANAGER,
     residents=RESIDENTS,
@@ -661,4 +846,6 @@ CONTENT = DemoContent(
     areas=AREAS,
     folders=(FORWARD_FOLDER,),
     projects=(MAIN_STREET_PROJECT, LEAD_LINES_PROJECT, LIBRARY_PROJECT, RIVERSIDE_PROJECT),
+    participation=(PARKS_SURVEY_PROJECT, VOLUNTEER_PROJECT),
+    events=CITY_EVENTS,
 )

@@ -34,10 +34,10 @@ def test_a_resident_registers_for_an_event(make_city, live_server_url, page):
         event = events.create_event(
             phase=phase,
             details=events.EventDetails(
-                title="Spacer po Oruni",
+                title={"pl": "Spacer po Oruni", "en": "Walk around Orunia"},
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=2),
-                place="Park Oruński",
+                place={"pl": "Park Oruński"},
                 capacity=10,
             ),
         )

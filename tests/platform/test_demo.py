@@ -20,12 +20,18 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.selectors import has_verified_email, pending_policies
+from ratusz.consultations.events.models import Event, RegistrationStatus
 from ratusz.consultations.ideation.models import Comment, Follow, Idea, Reaction, StatusChange
 from ratusz.consultations.ideation.selectors import answer_figures, idea_list, status_history
 from ratusz.consultations.models import Folder, Project, PublicationStatus, Topic
 from ratusz.consultations.notifications.models import Notification, NotificationPreference
+from ratusz.consultations.polls.models import Poll, PollVote
+from ratusz.consultations.proposals.models import Proposal
 from ratusz.consultations.rules import current_phase
+from ratusz.consultations.surveys.models import Response, SkipRule, Survey
 from ratusz.consultations.translation import translated
+from ratusz.consultations.volunteering.models import Cause, SignUp
+from ratusz.consultations.voting.models import Ballot, BallotStatus, Candidate
 from ratusz.platform import demo_gdansk, demo_springfield
 from ratusz.platform.demo import (
     DEMO_CITIES,
@@ -37,7 +43,7 @@ from ratusz.platform.demo import (
     seed_demo_city,
     write_demo_content,
 )
-from ratusz.platform.demo_content import DemoContent, DemoIdea, DemoProject
+from ratusz.platform.demo_content import DemoContent, DemoIdea, DemoPhase, DemoProject
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, Domain
 
@@ -50,8 +56,15 @@ BOUNDS = {
 
 def _ideas(content: DemoContent) -> list[DemoIdea]:
     return [
-        idea for project in content.projects for phase in project.phases for idea in phase.ideas
+        idea
+        for project in (*content.projects, *content.participation)
+        for phase in project.phases
+        for idea in phase.ideas
     ]
+
+
+def _phases(content: DemoContent) -> list[DemoPhase]:
+    return [phase for project in content.participation for phase in project.phases]
 
 
 def _ref(slug: str) -> CityRef:
@@ -64,7 +77,7 @@ def _ref(slug: str) -> CityRef:
 
 
 @pytest.mark.parametrize(
-    ("content", "low", "high"), [(demo_gdansk.CONTENT, 25, 40), (demo_springfield.CONTENT, 15, 25)]
+    ("content", "low", "high"), [(demo_gdansk.CONTENT, 25, 45), (demo_springfield.CONTENT, 15, 25)]
 )
 def test_each_demo_city_has_dozens_of_ideas_from_several_residents(content, low, high):
     ideas = _ideas(content)
@@ -84,12 +97,44 @@ def test_each_demo_city_has_dozens_of_ideas_from_several_residents(content, low,
 
 
 def test_gdansk_writes_projects_in_both_languages_and_springfield_in_english():
-    for project in demo_gdansk.CONTENT.projects:
+    gdansk, springfield = demo_gdansk.CONTENT, demo_springfield.CONTENT
+    for project in (*gdansk.projects, *gdansk.participation):
         assert set(project.title) == set(project.description) == {"pl", "en"}
         for phase in project.phases:
             assert set(phase.title) == {"pl", "en"}
-    for project in demo_springfield.CONTENT.projects:
+    for event in gdansk.events:
+        assert set(event.title) == set(event.description) == set(event.place) == {"pl", "en"}
+    for phase in _phases(gdansk):
+        if phase.survey is not None:
+            for page in phase.survey.pages:
+                for question in page.questions:
+                    assert set(question.text) == {"pl", "en"}
+                    assert all(set(choice) == {"pl", "en"} for choice in question.choices)
+        for poll in phase.polls:
+            assert all(set(choice) == {"pl", "en"} for choice in poll.choices)
+    for project in (*springfield.projects, *springfield.participation):
         assert set(project.title) == {"en"}
+    for event in springfield.events:
+        assert set(event.title) == set(event.place) == {"en"}
+    for phase in _phases(springfield):
+        assert all(set(cause.title) == {"en"} for cause in phase.causes)
+
+
+def test_each_city_shows_the_other_participation_methods():
+    """Gdańsk: a budget vote, a survey with a skip rule, a poll, proposals and events (one
+    with more registrations than seats); Springfield: a survey, volunteering and an event."""
+    cities = {"gdansk": demo_gdansk.CONTENT, "springfield": demo_springfield.CONTENT}
+    methods = {slug: {phase.method for phase in _phases(c)} for slug, c in cities.items()}
+    assert methods["gdansk"] >= {"ideation", "voting", "survey", "poll", "proposals"}
+    assert methods["springfield"] >= {"survey", "volunteering"}
+    for content in cities.values():
+        surveys = [phase.survey for phase in _phases(content) if phase.survey is not None]
+        assert any(page.skips for survey in surveys for page in survey.pages)
+        assert content.events
+    assert len(demo_gdansk.CONTENT.events) == 2
+    assert any(
+        e.capacity is not None and e.registrations > e.capacity for e in demo_gdansk.CONTENT.events
+    )
 
 
 # --- Seeding ---------------------------------------------------------------------------------------
@@ -113,6 +158,8 @@ def test_seed_demo_makes_two_living_portals_that_stay_apart(live_db, monkeypatch
 
     _assert_living(GDANSK, demo_gdansk.CONTENT)
     _assert_living(SPRINGFIELD, demo_springfield.CONTENT)
+    _assert_participation_in_gdansk()
+    _assert_participation_in_springfield()
     _assert_apart()
     _assert_pages_show_the_content()
 
@@ -150,7 +197,8 @@ def _assert_living(demo: DemoCity, content: DemoContent) -> None:
         assert not NotificationPreference.objects.exists()  # back to the default (at once)
 
         # Projects in every state.
-        projects = list(Project.objects.all())
+        assert Project.objects.count() == len(content.projects) + len(content.participation)
+        projects = list(Project.objects.filter(slug__in=[p.slug for p in content.projects]))
         assert len(projects) == 4
         assert all(p.status == PublicationStatus.PUBLISHED for p in projects)
         assert all(p.published_at and p.published_at < now for p in projects)
@@ -179,6 +227,7 @@ def _assert_living(demo: DemoCity, content: DemoContent) -> None:
         assert not ideas.exclude(visibility="visible").exists()
         assert ideas.filter(anonymous=True).count() == sum(i.anonymous for i in _ideas(content))
         assert Idea.objects.filter(project=states["open ideation"]).count() >= 9
+        assert all(p.status == PublicationStatus.PUBLISHED for p in Project.objects.all())
         times = sorted(ideas.values_list("created_at", flat=True))
         assert times[-1] < now and times[-1] - times[0] > timedelta(days=60)
         located = list(ideas.filter(latitude__isnull=False))
@@ -236,6 +285,78 @@ def _assert_living(demo: DemoCity, content: DemoContent) -> None:
         assert not notifications.filter(emailed_at__isnull=False).exists()
 
 
+def _assert_participation_in_gdansk() -> None:
+    now = timezone.now()
+    content = demo_gdansk.CONTENT
+    with city_context(_ref("gdansk")):
+        # The participatory budget: ideation ended with accepted ideas; the vote is open.
+        project = Project.objects.get(slug="zielony-budzet-2026")
+        ideation = project.phases.get(method="ideation")
+        assert ideation.ends_at is not None and ideation.ends_at < now
+        voting = current_phase(project)
+        assert voting is not None and voting.method == "voting"
+        assert voting.options["budget"] == 500_000
+        candidates = Candidate.objects.filter(phase=voting).select_related("idea")
+        assert candidates.count() == 5
+        assert all(c.included and c.cost > 0 for c in candidates)
+        assert all(c.idea.status.code == "accepted" for c in candidates)
+        assert not candidates.filter(idea__title__startswith="Kurtyna").exists()  # rejected
+        ballots = Ballot.objects.filter(phase=voting)
+        assert ballots.count() == ballots.filter(status=BallotStatus.SUBMITTED).count() == 7
+        for ballot in ballots:
+            spent = sum(item.cost for item in ballot.items.all())
+            assert 0 < spent <= 500_000
+            assert ballot.submitted_at is not None
+            assert voting.starts_at < ballot.submitted_at < now
+
+        # The survey: open, with a skip rule that those who do not cycle took.
+        survey = Survey.objects.get(phase__project__slug="ankieta-codzienne-podroze")
+        assert current_phase(survey.phase.project) == survey.phase
+        assert SkipRule.objects.filter(page__survey=survey).count() == 1
+        responses = Response.objects.filter(survey=survey)
+        assert responses.count() == responses.filter(submitted_at__lt=now).count() == 8
+        assert sorted(len(r.path) for r in responses) == [2, 2, 2, 3, 3, 3, 3, 3]
+
+        # The poll, the proposals and the city-wide events.
+        poll = Poll.objects.get()
+        assert current_phase(poll.phase.project) == poll.phase
+        assert PollVote.objects.filter(poll=poll).count() == 32
+        collecting = Proposal.objects.filter(status="collecting").order_by("created_at")
+        assert [p.supporter_count for p in collecting] == [23, 8]
+        assert all(p.supporter_count == p.supports.count() < p.threshold for p in collecting)
+        assert all(p.created_at < s.created_at < now for p in collecting for s in p.supports.all())
+        events = list(Event.objects.filter(project__isnull=True).order_by("starts_at"))
+        assert len(events) == len(content.events) == 2
+        assert all(e.starts_at > now and set(e.title) == {"pl", "en"} for e in events)
+        walk = events[0]
+        statuses = list(walk.registrations.values_list("status", flat=True))
+        assert statuses.count(RegistrationStatus.REGISTERED) == walk.capacity == 12
+        assert statuses.count(RegistrationStatus.WAITING) == 3
+        assert not Cause.objects.exists()
+
+
+def _assert_participation_in_springfield() -> None:
+    now = timezone.now()
+    with city_context(_ref("springfield")):
+        survey = Survey.objects.get()
+        assert current_phase(survey.phase.project) == survey.phase
+        assert SkipRule.objects.filter(page__survey=survey).exists()
+        assert Response.objects.filter(survey=survey, submitted_at__lt=now).count() == 7
+        event = Event.objects.get()
+        assert event.project is None and event.starts_at > now
+        assert event.registrations.filter(status=RegistrationStatus.REGISTERED).count() == 12
+        causes = {translated(c.title, "en"): c for c in Cause.objects.all()}
+        assert set(causes) == {
+            "Riverside Park clean-up crew",
+            "Reading buddies at Lincoln Library",
+        }
+        assert SignUp.objects.filter(cause=causes["Riverside Park clean-up crew"]).count() == 6
+        assert all(SignUp.objects.filter(cause=c).count() < c.needed for c in causes.values())
+        # Gdańsk's methods stay in Gdańsk.
+        assert not Poll.objects.exists() and not Proposal.objects.exists()
+        assert not Candidate.objects.exists() and not Ballot.objects.exists()
+
+
 def _assert_apart() -> None:
     gdansk_titles = [idea.title for idea in _ideas(demo_gdansk.CONTENT)]
     gdansk_people = [p.email for p in demo_gdansk.CONTENT.residents]
@@ -245,16 +366,24 @@ def _assert_apart() -> None:
         assert not StatusChange.objects.filter(answer__icontains="GZDiZ").exists()
         assert not User.objects.filter(email__in=[*gdansk_people, GDANSK.admin_email]).exists()
         assert not User.objects.filter(email__endswith="@gdansk.example").exists()
-        assert not Project.objects.filter(slug__in=[p.slug for p in demo_gdansk.CONTENT.projects])
+        gdansk = demo_gdansk.CONTENT
+        assert not Project.objects.filter(
+            slug__in=[p.slug for p in (*gdansk.projects, *gdansk.participation)]
+        )
         assert not Topic.objects.filter(slug="zielen").exists()
         for project in Project.objects.all():
             assert not idea_list(
                 project=project, viewer=AnonymousUser(), search="Grunwaldzka"
             ).exists()
         assert all(set(p.title) == {"en"} for p in Project.objects.all())
+        assert not Event.objects.filter(title__pl__isnull=False).exists()
+        assert not Event.objects.filter(place__en__icontains="Galeria").exists()
+        assert not Survey.objects.filter(phase__project__slug="ankieta-codzienne-podroze")
     with city_context(_ref("gdansk")):
         assert not Idea.objects.filter(title__icontains="Main Street").exists()
         assert not User.objects.filter(email__endswith="@springfield.example").exists()
+        assert not Event.objects.filter(title__en__icontains="Town hall").exists()
+        assert not Project.objects.filter(slug__in=["parks-survey-2026", "volunteer-springfield"])
 
 
 def _assert_pages_show_the_content() -> None:
@@ -266,7 +395,24 @@ def _assert_pages_show_the_content() -> None:
     project = gdansk.get("/projects/konsultacje-aleja-grunwaldzka/")
     assert project.status_code == 200
     assert "Zachować szpaler lip przy Zaspie" in project.content.decode()
+    # Events and the other methods, in the visitor's language.
+    events = gdansk.get("/events/").content.decode()
+    assert "Research walk: Grunwaldzka Avenue after the consultation" in events
+    assert "12 of 12 seats taken, 3 people waiting" in events
+    polish = Client(HTTP_HOST=_ref("gdansk").primary_domain)
+    polish.cookies["ratusz_language"] = "pl"
+    assert "Spacer badawczy: Aleja Grunwaldzka" in polish.get("/events/").content.decode()
+    for slug in ("zielony-budzet-2026", "ankieta-codzienne-podroze", "sonda-nazwa-skweru"):
+        assert gdansk.get(f"/projects/{slug}/").status_code == 200, slug
+    initiatives = gdansk.get("/projects/inicjatywy-mieszkancow/").content.decode()
+    assert "Poidełka z wodą pitną" in initiatives
     springfield = Client(HTTP_HOST=_ref("springfield").primary_domain)
+    spring_events = springfield.get("/events/").content.decode()
+    assert "Town hall: Main Street safety plan update" in spring_events
+    assert "Research walk" not in spring_events and "Spacer badawczy" not in spring_events
+    volunteer = springfield.get("/projects/volunteer-springfield/").content.decode()
+    assert "Riverside Park clean-up crew" in volunteer
+    assert springfield.get("/projects/zielony-budzet-2026/").status_code == 404
     page = springfield.get("/projects/riverside-park-refresh/")
     assert page.status_code == 200
     assert "Shade over the splash pad" in page.content.decode()

@@ -13,6 +13,7 @@ from ratusz.consultations.notifications.describe import city_path
 from ratusz.consultations.notifications.emails import build_message
 from ratusz.consultations.notifications.models import Frequency
 from ratusz.consultations.notifications.selectors import current_city, frequency_of, language_for
+from ratusz.consultations.translation import translated
 from ratusz.tenants.links import city_url
 
 
@@ -26,11 +27,15 @@ def event_email(registration: Registration, kind: str) -> EmailMultiAlternatives
     city = current_city()
     user = registration.user
     event = registration.event
-    with translation.override(language_for(user, city)), timezone.override(city.time_zone):
+    language = language_for(user, city)
+    with translation.override(language), timezone.override(city.time_zone):
+        # The city's texts in the recipient's language, else the city's default one.
+        title = translated(event.title, city.default_language, language)
+        place = translated(event.place, city.default_language, language)
         if kind == "reminder":
-            subject = _("Reminder: %(title)s is tomorrow") % {"title": event.title}
+            subject = _("Reminder: %(title)s is tomorrow") % {"title": title}
         else:
-            subject = _("A seat is free for you: %(title)s") % {"title": event.title}
+            subject = _("A seat is free for you: %(title)s") % {"title": title}
         return build_message(
             user=user,
             city=city,
@@ -38,6 +43,8 @@ def event_email(registration: Registration, kind: str) -> EmailMultiAlternatives
             template=f"events/email/{kind}",
             context={
                 "event": event,
+                "title": title,
+                "place": place,
                 "subject": subject,
                 "event_url": city_url(city.primary_domain, city_path("events:detail", event.pk)),
                 "calendar_url": city_url(

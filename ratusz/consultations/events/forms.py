@@ -1,4 +1,7 @@
-"""Validation of event input: the back office's event form and the phase's settings."""
+"""Validation of event input: the back office's event form and the phase's settings.
+
+The title, description and place have one field per city language (`title_pl`,
+`title_en`...); the city's default language is required for the title."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.consultations.backoffice.builder.forms import TranslatedFields
+from ratusz.consultations.events.models import Event
 from ratusz.consultations.events.services import EventDetails
 from ratusz.consultations.models import Phase
 from ratusz.consultations.translation import translated
@@ -25,12 +30,21 @@ def _datetime_field(label: Any) -> forms.DateTimeField:
 
 
 class PhaseChoice(forms.ModelChoiceField):
+    default_language = "pl"
+
     def label_from_instance(self, obj: Any) -> str:
-        project = translated(obj.project.title, "pl") or obj.project.slug
-        return f"{project}: {translated(obj.title, 'pl') or obj.starts_at.date()}"
+        language = self.default_language
+        project = translated(obj.project.title, language) or obj.project.slug
+        return f"{project}: {translated(obj.title, language) or obj.starts_at.date()}"
 
 
-class EventForm(forms.Form):
+FIELD_ORDER = [
+    "phase", "title", "description", "starts_at", "ends_at", "place", "latitude", "longitude",
+    "online_url", "capacity",
+]  # fmt: skip
+
+
+class EventForm(TranslatedFields):
     """Times are read in the city's time zone (the view activates it) and stored in UTC."""
 
     phase = PhaseChoice(
@@ -39,11 +53,8 @@ class EventForm(forms.Form):
         required=False,
         empty_label=_("None: a city-wide event"),
     )
-    title = forms.CharField(label=_("Title"), max_length=160)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     starts_at = _datetime_field(_("Starts"))
     ends_at = _datetime_field(_("Ends"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
     latitude = forms.DecimalField(
         label=_("Latitude"), max_digits=9, decimal_places=6, min_value=-90, max_value=90,
         required=False,
@@ -70,10 +81,29 @@ class EventForm(forms.Form):
         *,
         phases: QuerySet[Phase],
         city_wide_allowed: bool,
+        languages: tuple[str, ...],
+        default_language: str,
+        event: Event | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(data, **kwargs)
-        field: forms.ModelChoiceField = self.fields["phase"]  # type: ignore[assignment]  # declared above
+        super().__init__(data, languages=languages, default_language=default_language, **kwargs)
+        texts = {
+            "title": event.title if event else {},
+            "description": event.description if event else {},
+            "place": event.place if event else {},
+        }
+        self.add_translated("title", _("Title"), required=True, max_length=160,
+                            initial=texts["title"])  # fmt: skip
+        self.add_translated("description", _("Description"), required=False, max_length=20_000,
+                            textarea=True, initial=texts["description"])  # fmt: skip
+        self.add_translated("place", _("Place"), required=False, max_length=200,
+                            initial=texts["place"])  # fmt: skip
+        self.order_fields(
+            [f"{name}_{code}" if name in texts else name
+             for name in FIELD_ORDER for code in (self.languages if name in texts else ("",))]
+        )  # fmt: skip
+        field: PhaseChoice = self.fields["phase"]  # type: ignore[assignment]  # declared above
+        field.default_language = default_language
         field.queryset = phases.select_related("project")
         field.required = not city_wide_allowed
         if not city_wide_allowed:
@@ -91,20 +121,25 @@ class EventForm(forms.Form):
             self.add_error(
                 "longitude", _("Give both the latitude and the longitude of the place, or neither.")
             )
-        if not cleaned.get("place") and not cleaned.get("online_url") and not self.errors:
-            self.add_error(
-                "place", _("Give the place of the event or a link to the online meeting.")
-            )
+        place = f"place_{self.default_language}"
+        if not any(self.texts("place").values()) and not cleaned.get("online_url"):
+            if not self.errors:
+                self.add_error(
+                    place, _("Give the place of the event or a link to the online meeting.")
+                )
+        elif any(self.texts("place").values()) and not cleaned.get(place):
+            # Other languages fall back to the default one, so it is the one every place has.
+            self.add_error(place, _("Give the place in the city's default language too."))
         return cleaned
 
     def details(self) -> EventDetails:
         data = self.cleaned_data
         return EventDetails(
-            title=data["title"],
-            description=data.get("description") or "",
+            title=self.texts("title"),
+            description=self.texts("description"),
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
-            place=data.get("place") or "",
+            place=self.texts("place"),
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             online_url=data.get("online_url") or "",

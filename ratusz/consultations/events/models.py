@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.models import Phase, Project
+from ratusz.consultations.translation import translated
 
 
 class Event(models.Model):
@@ -18,11 +19,12 @@ class Event(models.Model):
     phase = models.ForeignKey(
         Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    title = models.CharField(_("title"), max_length=160)
-    description = models.TextField(_("description"), blank=True)  # sanitised HTML
+    # Written by the city: one value per city language (ratusz.consultations.translation).
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)  # sanitised HTML
     starts_at = models.DateTimeField(_("start"), db_index=True)  # stored in UTC
     ends_at = models.DateTimeField(_("end"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.JSONField(_("place"), default=dict, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     online_url = models.URLField(_("link to the online meeting"), blank=True)
@@ -57,7 +59,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return translated(self.title, "") or f"event {self.pk}"
 
 
 class RegistrationStatus(models.TextChoices):

@@ -57,7 +57,7 @@ def _rows(scope: Scope) -> Iterator[list[Any]]:
         event = registration.event
         row: list[Any] = [
             event.pk,
-            event.title,
+            translated(event.title, scope.default_language),
             translated(event.project.title, scope.default_language) if event.project else "",
             local_time(event.starts_at, scope.zone),
             registration.user.full_name,

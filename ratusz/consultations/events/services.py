@@ -6,7 +6,7 @@ Registering and cancelling lock the event's row, so two people taking the last s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -35,18 +35,28 @@ __all__ = [
 
 @dataclass(frozen=True)
 class EventDetails:
-    title: str
+    """What the city writes about an event. Texts hold one value per city language
+    ({"pl": ..., "en": ...}); shown in the visitor's language, else the city's default."""
+
+    title: dict[str, str]
     starts_at: datetime
     ends_at: datetime
-    description: str = ""
-    place: str = ""
+    description: dict[str, str] = field(default_factory=dict)  # HTML, sanitised on save
+    place: dict[str, str] = field(default_factory=dict)
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     online_url: str = ""
     capacity: int | None = None
 
 
+def _texts(values: dict[str, str]) -> dict[str, str]:
+    """Languages left empty are dropped: they fall back to the city's default language."""
+    return {code: text.strip() for code, text in values.items() if text and text.strip()}
+
+
 def _check(details: EventDetails) -> None:
+    if not _texts(details.title):
+        raise Refused(_("Give the event a title."))
     if details.ends_at <= details.starts_at:
         raise Refused(_("An event must end after it starts: check the end date and time."))
     if details.capacity is not None and details.capacity < 1:
@@ -57,11 +67,11 @@ def _check(details: EventDetails) -> None:
 
 def _fields(details: EventDetails) -> dict[str, object]:
     return {
-        "title": details.title.strip(),
-        "description": sanitize(details.description),
+        "title": _texts(details.title),
+        "description": {code: sanitize(text) for code, text in _texts(details.description).items()},
         "starts_at": details.starts_at,
         "ends_at": details.ends_at,
-        "place": details.place.strip(),
+        "place": _texts(details.place),
         "latitude": details.latitude,
         "longitude": details.longitude,
         "online_url": details.online_url,

@@ -62,11 +62,17 @@ def event_list(request: HttpRequest, phase_id: int | None = None) -> HttpRespons
         return render(request, "backoffice/events/list.html", {"events": events, "phase": phase})
 
 
-def _form(request: HttpRequest, user: User, **kwargs: object) -> EventForm:
+def _form(
+    request: HttpRequest, user: User, event: Event | None = None, **kwargs: object
+) -> EventForm:
+    city = city_of(request)
     return EventForm(
         request.POST if request.method == "POST" else None,
         phases=_events_phases(user),
         city_wide_allowed=is_administrator(user),
+        languages=tuple(city.languages),
+        default_language=city.default_language,
+        event=event,
         **kwargs,
     )
 
@@ -99,17 +105,14 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     with timezone.override(city_of(request).time_zone):
         initial = {
             "phase": event.phase_id,
-            "title": event.title,
-            "description": event.description,
             "starts_at": timezone.localtime(event.starts_at),
             "ends_at": timezone.localtime(event.ends_at),
-            "place": event.place,
             "latitude": event.latitude,
             "longitude": event.longitude,
             "online_url": event.online_url,
             "capacity": event.capacity,
         }
-        form = _form(request, user, initial=initial)
+        form = _form(request, user, event=event, initial=initial)
         # The phase of an existing event stays: registrations were made under its rules.
         form.fields["phase"].disabled = True
         if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ from ratusz.consultations.events import selectors, services
 from ratusz.consultations.events.models import Event, RegistrationStatus
 from ratusz.consultations.events.rules import can_register
 from ratusz.consultations.richtext import plain_text
+from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
 
 
@@ -126,11 +127,13 @@ def calendar(request: HttpRequest, event_id: int) -> HttpResponse:
     item.add("dtstamp", timezone.now())
     item.add("dtstart", event.starts_at)
     item.add("dtend", event.ends_at)
-    item.add("summary", event.title)
-    description = plain_text(event.description)
+    # In the visitor's language (the one the page is shown in), else the city's default.
+    language = city.default_language
+    item.add("summary", translated(event.title, language))
+    description = plain_text(translated(event.description, language))
     item.add("description", f"{description}\n\n{url}".strip())
     item.add("url", url)
-    location = event.place or event.online_url
+    location = translated(event.place, language) or event.online_url
     if location:
         item.add("location", location)
     if event.latitude is not None and event.longitude is not None:

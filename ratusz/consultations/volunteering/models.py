@@ -8,13 +8,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.models import Phase, Project
+from ratusz.consultations.translation import translated
 
 
 class Cause(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="causes")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="causes")
-    title = models.CharField(_("title"), max_length=160)
-    description = models.TextField(_("description"), blank=True)  # sanitised HTML
+    # Written by the city: one value per city language (ratusz.consultations.translation).
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)  # sanitised HTML
     needed = models.PositiveIntegerField(_("volunteers needed"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -27,7 +29,7 @@ class Cause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return translated(self.title, "") or f"cause {self.pk}"
 
 
 class SignUp(models.Model):

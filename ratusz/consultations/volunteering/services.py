@@ -17,16 +17,26 @@ from ratusz.consultations.volunteering.models import Cause, SignUp
 __all__ = ["NotAllowed", "Refused", "add_cause", "cancel_sign_up", "sign_up"]
 
 
-def add_cause(*, phase: Phase, title: str, description: str, needed: int) -> Cause:
+def _texts(values: dict[str, str]) -> dict[str, str]:
+    """Languages left empty are dropped: they fall back to the city's default language."""
+    return {code: text.strip() for code, text in values.items() if text and text.strip()}
+
+
+def add_cause(
+    *, phase: Phase, title: dict[str, str], description: dict[str, str], needed: int
+) -> Cause:
+    """A cause, its title and description written once per city language."""
     if phase.method != "volunteering":
         raise Refused(_("Causes can only be added to a phase of the volunteering method."))
     if needed < 1:
         raise Refused(_("At least one volunteer must be needed."))
+    if not _texts(title):
+        raise Refused(_("Give the cause a title."))
     return Cause.objects.create(
         project=phase.project,
         phase=phase,
-        title=title.strip(),
-        description=sanitize(description),
+        title=_texts(title),
+        description={code: sanitize(text) for code, text in _texts(description).items()},
         needed=needed,
     )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import User
 from ratusz.consultations.backoffice.access import managed_projects, staff_required
 from ratusz.consultations.models import Phase
+from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
 from ratusz.consultations.volunteering import selectors, services
 from ratusz.consultations.volunteering.forms import CauseForm
@@ -33,10 +34,15 @@ def _phase(request: HttpRequest, phase_id: int) -> Phase:
 @staff_required
 def phase_causes(request: HttpRequest, phase_id: int) -> HttpResponse:
     phase = _phase(request, phase_id)
-    form = CauseForm(request.POST or None)
+    city = city_of(request)
+    form = CauseForm(
+        request.POST or None,
+        languages=tuple(city.languages),
+        default_language=city.default_language,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_cause(phase=phase, **form.cleaned_data)
+            services.add_cause(phase=phase, **form.cause())
         except services.Refused as problem:
             form.add_error(None, str(problem))
         else:
@@ -53,16 +59,17 @@ def phase_causes(request: HttpRequest, phase_id: int) -> HttpResponse:
 @staff_required
 def volunteers_csv(request: HttpRequest, phase_id: int) -> HttpResponse:
     phase = _phase(request, phase_id)
+    city = city_of(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="volunteers-{phase.pk}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow([_("Cause"), _("Name"), _("E-mail"), _("Signed up")])
-    with timezone.override(city_of(request).time_zone):
+    with timezone.override(city.time_zone):
         for entry in selectors.volunteers(phase):
             writer.writerow(
                 [
-                    entry.cause.title,
+                    translated(entry.cause.title, city.default_language),
                     entry.user.full_name,
                     entry.user.email,
                     timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ratusz.consultations.translation import translated
+from ratusz.consultations.views import city_of
 from ratusz.consultations.volunteering import selectors, services
 
 
@@ -17,18 +19,19 @@ def _act(request: HttpRequest, cause_id: int, cancel: bool) -> HttpResponse:
     if cause is None:
         raise Http404
     back = reverse("project", args=[cause.project.slug])
+    title = translated(cause.title, city_of(request).default_language)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={back}")
     try:
         if cancel:
             services.cancel_sign_up(user=request.user, cause=cause)
             messages.success(
-                request, _("You are no longer signed up for “%(title)s”.") % {"title": cause.title}
+                request, _("You are no longer signed up for “%(title)s”.") % {"title": title}
             )
         else:
             services.sign_up(user=request.user, cause=cause)
             messages.success(
-                request, _("Thank you! You signed up for “%(title)s”.") % {"title": cause.title}
+                request, _("Thank you! You signed up for “%(title)s”.") % {"title": title}
             )
     except (services.Refused, services.NotAllowed) as problem:
         messages.error(request, str(problem))

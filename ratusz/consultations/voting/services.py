@@ -134,7 +134,10 @@ def add_vote(*, user: User, phase: Phase, candidate: Candidate) -> Ballot:
                 _("You have used all your %(count)d votes. Remove one first to vote again.")
                 % {"count": ballot.vote_limit}
             )
-        cost = candidate.cost if ballot.spend_limit is not None else 0
+        # The cost as it is now in the database (the caller's object may predate a change;
+        # staff cannot change a cost once someone chose the idea, so it holds from here).
+        current_cost = Candidate.objects.values_list("cost", flat=True).get(pk=candidate.pk)
+        cost = current_cost if ballot.spend_limit is not None else 0
         if ballot.spend_limit is not None and spent + cost > ballot.spend_limit:
             raise Refused(
                 _(

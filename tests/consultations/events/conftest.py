@@ -34,10 +34,10 @@ def make_events_project(slug: str = "spacery", **phase_options) -> Project:
 def make_event(phase: Phase | None, *, capacity: int | None = 2, days: int = 3, **extra) -> Event:
     starts = timezone.now() + timedelta(days=days)
     details = events.EventDetails(
-        title=extra.pop("title", "Spacer po Oruni"),
+        title=extra.pop("title", {"pl": "Spacer po Oruni", "en": "Walk around Orunia"}),
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
-        place=extra.pop("place", "Park Oruński, brama główna"),
+        place=extra.pop("place", {"pl": "Park Oruński, brama główna"}),
         capacity=capacity,
         **extra,
     )

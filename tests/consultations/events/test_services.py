@@ -19,7 +19,7 @@ from tests.consultations.events.conftest import make_event, person
 def test_an_event_that_ends_before_it_starts_is_refused(events_phase):
     start = timezone.now() + timedelta(days=2)
     details = services.EventDetails(
-        title="Warsztat", starts_at=start, ends_at=start - timedelta(hours=1)
+        title={"pl": "Warsztat"}, starts_at=start, ends_at=start - timedelta(hours=1)
     )
     with pytest.raises(services.Refused, match="must end after it starts"):
         services.create_event(details=details, phase=events_phase)
@@ -27,13 +27,15 @@ def test_an_event_that_ends_before_it_starts_is_refused(events_phase):
     form = EventForm(
         {
             "phase": events_phase.pk,
-            "title": "Warsztat",
+            "title_pl": "Warsztat",
             "starts_at": "2030-05-01T18:00",
             "ends_at": "2030-05-01T17:00",
-            "place": "Ratusz",
+            "place_pl": "Ratusz",
         },
         phases=Phase.objects.filter(pk=events_phase.pk),
         city_wide_allowed=False,
+        languages=("pl", "en"),
+        default_language="pl",
     )
     assert not form.is_valid()
     assert "An event must end after it starts" in str(form.errors["ends_at"])
@@ -53,9 +55,8 @@ def test_registering_fills_seats_then_the_waiting_list(event, resident):
 
 
 def test_a_cancellation_promotes_the_first_person_waiting_and_tells_them(
-    event, resident, django_capture_on_commit_callbacks, settings
+    event, resident, django_capture_on_commit_callbacks, eager_tasks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     bartek, celina, dawid = (
         person("b@example.com"),
         person("c@example.com"),
@@ -84,7 +85,8 @@ def test_raising_the_capacity_gives_seats_to_people_waiting(event, resident):
     for someone in others:
         services.register(user=someone, event=event)
     details = services.EventDetails(
-        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, place="Ratusz",
+        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at,
+        place={"pl": "Ratusz"},
         capacity=3,
     )  # fmt: skip
     services.update_event(event=event, details=details)
@@ -120,15 +122,16 @@ def test_without_a_waiting_list_a_full_event_refuses(in_city, resident):
 
 
 def test_city_wide_events_need_an_account_only(in_city, resident):
-    event = make_event(None, capacity=None, title="Dzień otwarty ratusza")
+    event = make_event(None, capacity=None, title={"pl": "Dzień otwarty ratusza"})
     assert event.project is None
     assert services.register(user=resident, event=event).status == RegistrationStatus.REGISTERED
 
 
-def test_reminders_go_once_the_day_before_and_respect_preferences(event, resident, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_reminders_go_once_the_day_before_and_respect_preferences(event, resident, eager_tasks):
     quiet = person("cicho@example.com")
     NotificationPreference.objects.create(user=quiet, frequency=Frequency.NONE)
+    resident.language = "en"
+    resident.save(update_fields=["language"])
     services.register(user=resident, event=event)
     services.register(user=quiet, event=event)
     mail.outbox.clear()
@@ -137,7 +140,9 @@ def test_reminders_go_once_the_day_before_and_respect_preferences(event, residen
     day_before = (event.starts_at - timedelta(hours=20)).isoformat()
     assert tasks.send_reminders.delay(day_before).result == 2
     assert [m.to for m in mail.outbox] == [["mieszkanka@example.com"]]
-    assert event.title in mail.outbox[0].subject
+    # In the resident's language (English), not the city's default.
+    assert "Walk around Orunia" in mail.outbox[0].subject
+    assert "Park Oruński, brama główna" in mail.outbox[0].body  # no English place: Polish
     # Beat runs every hour: the next run sends nothing again.
     assert tasks.send_reminders.delay(day_before).result == 0
     assert len(mail.outbox) == 1
@@ -149,3 +154,68 @@ def test_the_settings_form_keeps_the_waiting_list_option(events_phase):
     assert form.is_valid()
     assert form.cleaned_data == {"waiting_list": False}
     assert PhaseSettingsForm(phase=events_phase).initial["waiting_list"] is True
+
+
+def test_an_event_needs_a_title_and_keeps_only_the_languages_written(events_phase):
+    start = timezone.now() + timedelta(days=2)
+    untitled = services.EventDetails(
+        title={"pl": "  ", "en": ""}, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    with pytest.raises(services.Refused, match="title"):
+        services.create_event(details=untitled, phase=events_phase)
+    assert not Event.objects.exists()
+    event = services.create_event(
+        details=services.EventDetails(
+            title={"pl": " Warsztat ", "en": ""},
+            description={"pl": "<p>Opis</p><script>x()</script>", "en": ""},
+            place={"pl": "Ratusz", "en": "City Hall"},
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        ),
+        phase=events_phase,
+    )
+    event.refresh_from_db()
+    assert event.title == {"pl": "Warsztat"}
+    assert event.description == {"pl": "<p>Opis</p>"}
+    assert event.place == {"pl": "Ratusz", "en": "City Hall"}
+
+
+def test_the_form_has_a_field_per_city_language_and_needs_the_default_one(events_phase):
+    def form(data: dict[str, str]) -> EventForm:
+        return EventForm(
+            {"phase": events_phase.pk, "starts_at": "2030-05-01T18:00",
+             "ends_at": "2030-05-01T19:00", **data},
+            phases=Phase.objects.filter(pk=events_phase.pk),
+            city_wide_allowed=False,
+            languages=("en", "pl"),
+            default_language="pl",
+        )  # fmt: skip
+
+    fields = list(form({}).fields)
+    assert fields[:5] == ["phase", "title_pl", "title_en", "description_pl", "description_en"]
+    assert "place_pl" in fields and "place_en" in fields
+    english_only = form({"title_en": "Workshop", "place_en": "City Hall"})
+    assert not english_only.is_valid()
+    assert "title_pl" in english_only.errors
+    missing_place = form({"title_pl": "Warsztat", "place_en": "City Hall"})
+    assert not missing_place.is_valid()
+    assert "default language" in str(missing_place.errors["place_pl"])
+    online = form({"title_pl": "Warsztat", "online_url": "https://meet.example/x"})
+    assert online.is_valid(), online.errors
+    assert online.details().title == {"pl": "Warsztat", "en": ""}
+
+
+def test_the_data_migration_reads_each_citys_default_language(city, other_city):
+    from importlib import import_module
+
+    from django.db import connection
+
+    from ratusz.tenants.context import city_context
+
+    migration = import_module(
+        "ratusz.consultations.events.migrations.0003_event_texts_into_languages"
+    )
+    with city_context(city.ref):
+        assert migration.city_default_language(connection) == "pl"
+    with city_context(other_city.ref):
+        assert migration.city_default_language(connection) == "en"

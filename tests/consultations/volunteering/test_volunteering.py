@@ -31,7 +31,10 @@ def make_phase(slug: str = "sprzatanie") -> Phase:
 @pytest.fixture
 def cause(in_city) -> Cause:
     return services.add_cause(
-        phase=make_phase(), title="Sprzątanie plaży", description="<p>Worki dajemy</p>", needed=1
+        phase=make_phase(),
+        title={"pl": "Sprzątanie plaży", "en": "Beach clean-up"},
+        description={"pl": "<p>Worki dajemy</p>"},
+        needed=1,
     )
 
 
@@ -59,18 +62,37 @@ def test_permission_messages_come_from_can_act(cause, resident):
 
 def test_pages_counts_export_and_permissions(city, cause, resident, city_admin, manager):
     client = english(city, resident)
-    assert "0 of 1 volunteers signed up" in client.get("/projects/sprzatanie/").content.decode()
+    project_page = client.get("/projects/sprzatanie/").content.decode()
+    assert "0 of 1 volunteers signed up" in project_page
+    # The English title, and the Polish description the city wrote in its default language only.
+    assert "Beach clean-up" in project_page and "Worki dajemy" in project_page
     page = client.post(f"/volunteering/causes/{cause.pk}/sign-up/", follow=True).content.decode()
-    assert "You signed up for" in page and "1 of 1 volunteers signed up" in page
+    assert "You signed up for “Beach clean-up”" in page and "1 of 1 volunteers signed up" in page
     admin = english(city, city_admin)
     csv = admin.get(f"/admin/volunteering/phase/{cause.phase_id}/volunteers.csv").content.decode(
         "utf-8-sig"
     )
-    assert "Sprzątanie plaży,Anna Nowak,mieszkanka@example.com" in csv
+    # In the language of the person downloading it (English), else the default one.
+    assert "Beach clean-up,Anna Nowak,mieszkanka@example.com" in csv
     bad = admin.post(
-        f"/admin/volunteering/phase/{cause.phase_id}/", {"title": "Więcej", "needed": "0"}
+        f"/admin/volunteering/phase/{cause.phase_id}/", {"title_pl": "Więcej", "needed": "0"}
     )
     assert bad.status_code == 400 and 'value="Więcej"' in bad.content.decode()
+    untitled = admin.post(
+        f"/admin/volunteering/phase/{cause.phase_id}/", {"title_en": "More", "needed": "2"}
+    )
+    # The city's default language (Polish) is the one a title must have.
+    assert untitled.status_code == 400 and 'value="More"' in untitled.content.decode()
+    assert 'name="title_pl"' in untitled.content.decode()
+    good = admin.post(
+        f"/admin/volunteering/phase/{cause.phase_id}/",
+        {"title_pl": "Sadzenie drzew", "title_en": "Tree planting", "needed": "5"},
+    )
+    assert good.status_code == 302
+    with city_context(city.ref):
+        added = Cause.objects.get(title__pl="Sadzenie drzew")
+        assert added.title == {"pl": "Sadzenie drzew", "en": "Tree planting"}
+        assert added.description == {}
     assert client.get(f"/admin/volunteering/phase/{cause.phase_id}/").status_code == 403
     # `manager` manages another project.
     assert (
