@@ -174,7 +174,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+# Polish and English are complete; a city may also offer its content in other languages (the
+# interface then speaks English in them until a catalogue is added).
+LANGUAGES = [
+    ("pl", _("Polish")),
+    ("en", _("English")),
+    ("uk", _("Ukrainian")),
+    ("de", _("German")),
+    ("cs", _("Czech")),
+    ("lt", _("Lithuanian")),
+]
 LOCALE_PATHS = [BASE_DIR / "ratusz" / "locale"]
 LANGUAGE_COOKIE_NAME = "ratusz_language"
 TIME_ZONE = "Europe/Warsaw"

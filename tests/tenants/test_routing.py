@@ -329,7 +329,7 @@ def test_city_pages_show_times_in_the_citys_time_zone(city, other_city):
     factory = RequestFactory()
     for ref in (city.ref, other_city.ref):
         request = factory.get("/")
-        request.city = ref
+        request.city = ref  # type: ignore[attr-defined]  # as the routing middleware sets it
         CityLocaleMiddleware(view)(request)
     assert seen == [city.ref.time_zone, other_city.ref.time_zone]
     assert str(tz.get_current_timezone()) == settings.TIME_ZONE  # nothing leaks past a request

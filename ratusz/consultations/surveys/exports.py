@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from ratusz.consultations.reports.registry import (
     Column,
     Dataset,
+    Metric,
     Scope,
     local_time,
     register_dataset,
+    register_metric,
 )
 from ratusz.consultations.surveys.models import Question, QuestionKind, Response, Survey
 from ratusz.consultations.surveys.selectors import answer_text, choice_label
@@ -147,5 +149,23 @@ SURVEY_DATASET = Dataset(
 )
 
 
+def _responses(scope: Scope) -> QuerySet[Response]:
+    return Response.objects.filter(
+        survey__phase__project__in=scope.projects, submitted_at__isnull=False
+    )
+
+
+# Anonymous responses count as answers, but not towards "active participants": the dashboard
+# must not tie them to an account.
+SURVEY_ANSWERS = Metric(
+    key="survey_answers",
+    label=_lazy("Survey answers"),
+    events=_responses,
+    time_field="submitted_at",
+    position=70,
+)
+
+
 def register() -> None:
     register_dataset(SURVEY_DATASET)
+    register_metric(SURVEY_ANSWERS)

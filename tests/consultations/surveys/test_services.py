@@ -230,3 +230,30 @@ def test_an_account_deleted_later_leaves_the_answers(survey, resident):
     User.objects.filter(pk=resident.pk).delete()
     response.refresh_from_db()
     assert response.user is None and response.answers
+
+
+def test_submitted_answers_count_on_the_dashboard_but_drafts_do_not(survey, resident):
+    from zoneinfo import ZoneInfo
+
+    from ratusz.consultations.models import Project
+    from ratusz.consultations.reports.registry import Scope, metric
+
+    answers = metric("survey_answers")
+    assert answers is not None
+    scope = Scope(
+        projects=Project.objects.all(),
+        whole_city=True,
+        administrator=True,
+        zone=ZoneInfo("Europe/Warsaw"),
+        default_language="pl",
+    )
+    first = pages(survey)[0]
+    services.answer_page(
+        survey=survey,
+        respondent=Respondent(user=resident),
+        page=first,
+        answers={question(survey, "Do you cycle?").pk: {"choice": "c1"}},
+    )
+    assert answers.events(scope).count() == 0  # a draft is not an answer yet
+    answer_all(survey, Respondent(user=resident))
+    assert answers.events(scope).count() == 1
