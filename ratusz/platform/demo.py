@@ -90,7 +90,7 @@ from ratusz.platform.demo_content import (
     DemoProject,
 )
 from ratusz.platform.demo_methods import MethodWriter, add_city_events, write_phase_content
-from ratusz.tenants.context import CityRef, city_context
+from ratusz.tenants.context import CityRef, city_context, control_plane
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
 from ratusz.tenants.services import provision_city, purge_city
@@ -643,6 +643,26 @@ def seed_demo_cities(
     if password is not None:
         cities = tuple(replace(demo, password=password) for demo in cities)
     return [seed_demo_city(demo) for demo in cities]
+
+
+DEMO_OPERATOR_EMAIL = f"operator@{settings.BASE_DOMAIN}"
+
+
+def seed_demo_operator(*, password: str | None = None) -> tuple[str, bool]:
+    """An operator account on the control plane for the console (it asks to set up two
+    factors at first sign-in, as every operator). Returns (e-mail, created)."""
+    with control_plane():
+        existing = User.objects.filter(email=DEMO_OPERATOR_EMAIL).first()
+        if existing is not None:
+            return DEMO_OPERATOR_EMAIL, False
+        User.objects.create_user(
+            DEMO_OPERATOR_EMAIL,
+            password or DEMO_PASSWORD,
+            full_name="Demo operator",
+            role=Role.OPERATOR,
+            is_staff=True,
+        )
+    return DEMO_OPERATOR_EMAIL, True
 
 
 def remove_demo_cities(cities: tuple[DemoCity, ...] = DEMO_CITIES) -> list[str]:

@@ -155,6 +155,10 @@ def test_seed_demo_makes_two_living_portals_that_stay_apart(live_db, monkeypatch
     assert "dana.whitfield@springfield.example" in printed
     # Months of activity were not e-mailed to anyone while seeding.
     assert queued == []
+    # An operator for the console, on the control plane only.
+    assert "/console/" in printed and "operator@localhost" in printed
+    operator = User.objects.get(email="operator@localhost")
+    assert operator.role == "operator" and operator.check_password("ratusz-demo")
 
     _assert_living(GDANSK, demo_gdansk.CONTENT)
     _assert_living(SPRINGFIELD, demo_springfield.CONTENT)
@@ -169,6 +173,7 @@ def test_seed_demo_makes_two_living_portals_that_stay_apart(live_db, monkeypatch
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "Demo city Gdańsk (gdansk) exists already: skipped" in again.getvalue()
+    assert User.objects.filter(email="operator@localhost").count() == 1
     assert "password ratusz-demo" in again.getvalue()
     assert City.objects.filter(slug__in=["gdansk", "springfield"]).count() == 2
     with city_context(_ref("gdansk")):

@@ -18,6 +18,7 @@ from ratusz.platform.demo import (
     SeededCity,
     remove_demo_cities,
     seed_demo_cities,
+    seed_demo_operator,
 )
 from ratusz.tenants.blueprint import TemplateSchemaMissing
 from ratusz.tenants.links import control_url
@@ -90,6 +91,12 @@ class Command(BaseCommand):
             raise CommandError(f"A demo city was not created: {refused}") from refused
         for city in seeded:
             self._report(city)
+        operator, created = seed_demo_operator(password=password)
+        self.stdout.write(
+            f"Operators' console: {control_url('/console/')}  sign in as {operator}"
+            + (" (created; " if created else " (")
+            + "two-factor set-up is asked at first sign-in)"
+        )
         if options["summary"]:
             summary = {"control_url": control_url(), "cities": [c.as_dict() for c in seeded]}
             Path(options["summary"]).write_text(json.dumps(summary, indent=2))
