@@ -19,3 +19,11 @@ def fan_out(task_name: str, *args: object) -> int:
     from ratusz.tenants.tasks import fan_out_to_cities
 
     return fan_out_to_cities(app.tasks[task_name], *args)
+
+
+@app.task(name="tenants.fill_spare_pool")
+def fill_spare_pool_task() -> int:
+    """Keep a few schemas ready for new cities (control plane; see ratusz.tenants.spares)."""
+    from ratusz.tenants.spares import fill_spare_pool
+
+    return fill_spare_pool()

@@ -104,6 +104,8 @@ STRIPE_SECRET_KEY = _str("STRIPE_SECRET_KEY", _str("STRIPE_API_KEY", ""))
 STRIPE_WEBHOOK_SECRET = _str("STRIPE_WEBHOOK_SECRET", "")
 BILLING_TRIAL_DAYS = _int("BILLING_TRIAL_DAYS", 30)
 BILLING_GRACE_DAYS = _int("BILLING_GRACE_DAYS", 14)
+# Schemas kept ready for new cities (0: build each city's schema when it is created).
+SPARE_SCHEMAS = _int("RATUSZ_SPARE_SCHEMAS", 0 if ENVIRONMENT == "test" else 2)
 # The public addresses of the ingress: a city's custom domain is verified when it resolves to
 # one of them (or to the city's subdomain). Comma-separated; empty: resolve BASE_DOMAIN.
 INGRESS_ADDRESSES = tuple(a.strip() for a in _str("INGRESS_ADDRESSES", "").split(",") if a.strip())

@@ -252,3 +252,25 @@ class Announcement(models.Model):
             or self.message.get(fallback)
             or next(iter(self.message.values()), "")
         )
+
+
+class SpareSchema(models.Model):
+    """A schema built ahead of time from the blueprint at `state`, waiting to become a city:
+    provisioning renames it into place instead of creating ~100 relations while someone waits.
+    Spares of an older state are dropped and rebuilt (ratusz.tenants.spares)."""
+
+    name = models.CharField(max_length=63, unique=True)
+    state = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            # Slugs start with a letter or digit, so no city's schema can take these names.
+            models.CheckConstraint(
+                condition=models.Q(name__startswith="_spare_"), name="spare_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,6 +25,7 @@ from ratusz.tenants.initializers import NewCity, city_initializers
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain, SlugRedirect
 from ratusz.tenants.slugs import SlugRefused, check_slug_format, schema_name_for, suggest_slug
+from ratusz.tenants.spares import refill_after_commit, take_spare
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,11 @@ def provision_city(
             Domain.objects.create(
                 domain=host, tenant=city, is_primary=True, verified_at=timezone.now()
             )
-            create_schema_from_blueprint(schema, blueprint)
+            # A spare schema built ahead of time is a rename away; else build it now.
+            if take_spare(schema, blueprint):
+                refill_after_commit()
+            else:
+                create_schema_from_blueprint(schema, blueprint)
             ref = CityRef.from_city(city, host)
             with city_context(ref):
                 for initializer in city_initializers():

@@ -14,6 +14,7 @@ from django.core.management.commands.migrate import Command as DjangoMigrate
 from ratusz.tenants import schema_migrations as sm
 from ratusz.tenants.blueprint import refresh_blueprint
 from ratusz.tenants.models import City
+from ratusz.tenants.spares import fill_spare_pool
 
 
 class Command(DjangoMigrate):
@@ -57,6 +58,10 @@ class Command(DjangoMigrate):
                 self.stdout.write(
                     f"template blueprint {blueprint.state[:12]}: {blueprint.tables} tables"
                 )
+            # Spares of the previous state are useless now: rebuild them for the new one.
+            built = fill_spare_pool()
+            if verbosity and built:
+                self.stdout.write(f"{built} spare schema(s) ready for new cities")
         if options["shared_only"]:
             return
         all_schemas = list(City.objects.order_by("pk").values_list("schema_name", flat=True))
