@@ -14,11 +14,13 @@ from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.methods import ACTION_LABELS, Action, get_method
 from ratusz.consultations.models import Phase, Project, PublicationStatus, Visibility
 from ratusz.consultations.moderation.selectors import active_block
+from ratusz.consultations.selectors import active_projects_limit, is_read_only
 
 AnyUser = User | AnonymousUser
 
@@ -91,6 +93,25 @@ def is_verified_resident(user: User) -> bool:
     return user.verified_at is not None
 
 
+def over_limit_decision() -> Decision:
+    """The refusal for a project beyond the plan's limit of active projects."""
+    limit = active_projects_limit() or 0
+    return Decision(
+        False,
+        "over_limit",
+        ngettext(
+            "This project is read-only: the city's plan allows %(limit)d active project and "
+            "this one is beyond it. You can still read everything here, but not take part. "
+            "The city's administrator can raise the limit.",
+            "This project is read-only: the city's plan allows %(limit)d active projects and "
+            "this one is beyond them. You can still read everything here, but not take part. "
+            "The city's administrator can raise the limit.",
+            limit,
+        )
+        % {"limit": limit},
+    )
+
+
 def can_act(
     user: AnyUser, phase: Phase, action: Action, *, now: datetime | None = None
 ) -> Decision:
@@ -102,6 +123,10 @@ def can_act(
         return Decision(False, "not_visible", _("This project is not open to you."))
     if project.status != PublicationStatus.PUBLISHED and not is_project_staff(user, project):
         return Decision(False, "not_published", _("This project is not open for participation."))
+    # Beyond the plan's active projects (after a downgrade) a project is read-only for everyone,
+    # staff included: nothing new comes in until the city frees a place or raises the limit.
+    if is_read_only(project):
+        return over_limit_decision()
     if not get_method(phase.method).offers(action):
         return Decision(
             False,

@@ -36,6 +36,7 @@ from ratusz.consultations.models import (
     Visibility,
 )
 from ratusz.consultations.richtext import sanitize
+from ratusz.consultations.selectors import active_projects_limit, is_read_only
 from ratusz.consultations.translation import translated
 from ratusz.tenants.entitlements import FeatureNotAllowed, check_feature, check_limit
 from ratusz.tenants.initializers import NewCity
@@ -62,6 +63,36 @@ def update_welcome(*, title: dict[str, str], text: dict[str, str]) -> PortalSett
     portal.welcome_text = {**portal.welcome_text, **text}
     portal.save(update_fields=["welcome_title", "welcome_text", "updated_at"])
     return portal
+
+
+class ProjectRefused(ValueError):
+    """A project change that cannot be made, with the reason for a person."""
+
+
+class ProjectReadOnly(ProjectRefused):
+    """A change to a project beyond the plan's limit of active projects (after a downgrade)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.message = ngettext(
+            "This project is read-only: your plan allows %(limit)d active project and this one "
+            "is beyond it. Residents can still read it, but nobody can change it or take part "
+            "in it. An administrator can raise the limit by choosing a bigger plan under "
+            "Billing in the back office; archiving a project also frees a place.",
+            "This project is read-only: your plan allows %(limit)d active projects and this one "
+            "is beyond them. Residents can still read it, but nobody can change it or take part "
+            "in it. An administrator can raise the limit by choosing a bigger plan under "
+            "Billing in the back office; archiving a project also frees a place.",
+            limit,
+        ) % {"limit": limit}
+        super().__init__(self.message)
+
+
+def refuse_if_read_only(project: Project) -> None:
+    """Raise ProjectReadOnly for a project beyond the plan's active projects. Edits stop there;
+    archiving it or returning it to draft stays possible, since that frees a place."""
+    if is_read_only(project):
+        raise ProjectReadOnly(active_projects_limit() or 0)
 
 
 class TimelineRefused(ValueError):
@@ -211,6 +242,7 @@ def add_phase(
     default_language: str = "pl",
 ) -> Phase:
     """Add a phase to the timeline: phases never overlap, only the last may be open-ended."""
+    refuse_if_read_only(project)
     participation = _method_or_refuse(method)
     if ends_at is not None and ends_at <= starts_at:
         raise TimelineRefused(_("A phase must end after it starts."))
@@ -250,6 +282,7 @@ def change_phase(
 ) -> Phase:
     """Move, resize or rename a phase, or give it another method while nobody took part in it
     yet. The same rules as for a new phase hold, with the reason when they refuse."""
+    refuse_if_read_only(phase.project)
     # A phase keeps its method even if the plan no longer includes it; a new one must be in it.
     participation = get_method(method) if method == phase.method else _method_or_refuse(method)
     with transaction.atomic():
@@ -307,6 +340,7 @@ def _has_contributions(phase: Phase) -> bool:
 
 def delete_phase(*, phase: Phase) -> None:
     """Remove a phase nobody took part in; one with residents' contributions stays."""
+    refuse_if_read_only(phase.project)
     try:
         with transaction.atomic():
             _lock_timeline(phase.project)
@@ -334,6 +368,7 @@ def update_phase_settings(
 ) -> Phase:
     """Replace a phase's settings and who may take each action. Only what the phase's method
     declares is accepted (the registry says which actions and settings it has)."""
+    refuse_if_read_only(phase.project)
     participation = get_method(phase.method)
     offered = {str(action) for action in participation.actions}
     unknown_actions = set(permissions) - offered
@@ -387,10 +422,6 @@ def update_phase_settings(
 # --- projects and folders in the back office ------------------------------------------------
 
 
-class ProjectRefused(ValueError):
-    """A project change that cannot be made, with the reason for a person."""
-
-
 def update_project(
     *,
     project: Project,
@@ -406,6 +437,7 @@ def update_project(
     remove_cover: bool = False,
 ) -> Project:
     """Change what a project says and who sees it. A new cover replaces the old one."""
+    refuse_if_read_only(project)
     with transaction.atomic():
         project.title = {k: v for k, v in title.items() if v}
         project.description = {k: sanitize(v) for k, v in description.items() if v}

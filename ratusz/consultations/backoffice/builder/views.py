@@ -4,6 +4,10 @@ Project managers open only the projects assigned to them (`managed_project` answ
 any other, so nobody learns which projects exist); creating, copying and reordering projects,
 folders and assigning managers are for administrators. Every action is a plain form POST that
 redirects back, so the builder works without JavaScript.
+
+After a downgrade, a published project beyond the plan's active projects is read-only: every
+save is refused with the reason (shown in the page, never a 500) while archiving it or
+returning it to draft, which frees a place, stays possible.
 """
 
 from __future__ import annotations
@@ -38,7 +42,12 @@ from ratusz.consultations.backoffice.builder.forms import (
 )
 from ratusz.consultations.methods import get_method
 from ratusz.consultations.models import Folder, Phase, Project, PublicationStatus
-from ratusz.consultations.services import ProjectRefused, SettingsRefused, TimelineRefused
+from ratusz.consultations.services import (
+    ProjectReadOnly,
+    ProjectRefused,
+    SettingsRefused,
+    TimelineRefused,
+)
 from ratusz.consultations.views import city_of
 from ratusz.tenants.entitlements import LimitReached
 
@@ -73,6 +82,15 @@ def _phase(project: Project, phase_id: int) -> Phase:
     return get_object_or_404(Phase, pk=phase_id, project=project)
 
 
+def _read_only_notice(project: Project) -> str:
+    """Why the project cannot be changed, when it is beyond the plan's active projects."""
+    try:
+        services.refuse_if_read_only(project)
+    except ProjectReadOnly as refused:
+        return refused.message
+    return ""
+
+
 def _project_page(
     request: HttpRequest, project: Project, template: str, **extra: Any
 ) -> HttpResponse:
@@ -80,6 +98,7 @@ def _project_page(
         "project": project,
         "is_admin": is_administrator(request.user),
         "published_count": selectors.published_project_count(),
+        "read_only_notice": _read_only_notice(project),
     }
     context.update(extra)
     return render(request, f"backoffice/builder/{template}", context)
@@ -104,6 +123,8 @@ def projects(request: HttpRequest) -> HttpResponse:
             "projects": listing,
             "folders": Folder.objects.all() if admin else [],
             "is_admin": admin,
+            "read_only_ids": selectors.read_only_project_ids(),
+            "active_limit": selectors.active_projects_limit(),
         },
     )
 
@@ -149,24 +170,31 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_project(
-            project=project,
-            title=form.texts("title"),
-            description=form.texts("description"),
-            cover_alt=form.texts("cover_alt"),
-            topics=data["topics"] if "topics" in form.fields else project.topics.all(),
-            area=data.get("area") if "area" in form.fields else project.area,
-            folder=data.get("folder") if "folder" in form.fields else project.folder,
-            visibility=data["visibility"],
-            visible_to=data.get("visible_to") or [],
-            cover_image=data.get("cover_image"),
-            remove_cover=bool(data.get("remove_cover")),
-        )
-        if admin:
-            services.assign_managers(project=project, managers=data.get("managers") or [])
-        messages.success(request, _("The project is saved."))
-        return redirect("backoffice:project-edit", slug=project.slug)
-    return _project_page(request, project, "project_form.html", form=form, tab="details")
+        try:
+            services.update_project(
+                project=project,
+                title=form.texts("title"),
+                description=form.texts("description"),
+                cover_alt=form.texts("cover_alt"),
+                topics=data["topics"] if "topics" in form.fields else project.topics.all(),
+                area=data.get("area") if "area" in form.fields else project.area,
+                folder=data.get("folder") if "folder" in form.fields else project.folder,
+                visibility=data["visibility"],
+                visible_to=data.get("visible_to") or [],
+                cover_image=data.get("cover_image"),
+                remove_cover=bool(data.get("remove_cover")),
+            )
+        except ProjectReadOnly as refused:
+            form.add_error(None, refused.message)
+        else:
+            if admin:
+                services.assign_managers(project=project, managers=data.get("managers") or [])
+            messages.success(request, _("The project is saved."))
+            return redirect("backoffice:project-edit", slug=project.slug)
+    response = _project_page(request, project, "project_form.html", form=form, tab="details")
+    if form.errors:
+        response.status_code = 400
+    return response
 
 
 @require_POST
@@ -271,7 +299,7 @@ def phase_add(request: HttpRequest, slug: str) -> HttpResponse:
                 description={k: v for k, v in form.texts("description").items() if v},
                 default_language=city_of(request).default_language,
             )
-        except TimelineRefused as exc:
+        except (TimelineRefused, ProjectReadOnly) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The phase is added to the timeline."))
@@ -299,7 +327,7 @@ def phase_edit(request: HttpRequest, slug: str, phase_id: int) -> HttpResponse:
                     description=form.texts("description"),
                     default_language=city_of(request).default_language,
                 )
-            except TimelineRefused as exc:
+            except (TimelineRefused, ProjectReadOnly) as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("The phase is saved."))
@@ -321,7 +349,7 @@ def phase_delete(request: HttpRequest, slug: str, phase_id: int) -> HttpResponse
     if request.method == "POST":
         try:
             services.delete_phase(phase=phase)
-        except TimelineRefused as exc:
+        except (TimelineRefused, ProjectReadOnly) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The phase is deleted."))
@@ -349,7 +377,7 @@ def phase_settings(request: HttpRequest, slug: str, phase_id: int) -> HttpRespon
             services.update_phase_settings(
                 phase=phase, options=options, permissions=form.permissions()
             )
-        except SettingsRefused as exc:
+        except (SettingsRefused, ProjectReadOnly) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The phase's settings are saved."))
