@@ -464,3 +464,28 @@ class SaveTemplateForm(_Confirmed):
 
 class RetireTemplateForm(ConfirmForm):
     pass
+
+
+# --- Custom domains ---------------------------------------------------------------------------
+
+
+class AddDomainForm(_Confirmed):
+    """The host name only; whether it is a domain we can take (its shape, not under
+    BASE_DOMAIN, not another city's) is decided by ratusz.tenants.domains.add_custom_domain,
+    whose refusal the view shows next to this field."""
+
+    id_prefix = "domain"
+    domain = forms.CharField(
+        label=_("Domain name"),
+        max_length=253,
+        help_text=_("For example konsultacje.gdansk.pl."),
+        error_messages={"required": _("Enter the domain name.")},
+    )
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), required=False)
+    field_order = ["domain", "reason", "confirm"]
+
+
+class VerifyDomainForm(_Confirmed):
+    id_prefix = "verify"
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), required=False)
+    field_order = ["reason", "confirm"]

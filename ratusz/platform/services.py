@@ -3,16 +3,28 @@ lifecycle, entitlements...) and records itself in the audit log in the same tran
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ratusz.accounts.models import User
+from ratusz.billing import gateway
+from ratusz.billing import selectors as billing_selectors
+from ratusz.billing import services as billing
+from ratusz.billing.models import BillingAccount, Credit, Invoice, Payment
+from ratusz.onboarding import selectors as onboarding_selectors
+from ratusz.onboarding import services as onboarding
+from ratusz.onboarding.city_templates import retire_template, save_city_as_template
+from ratusz.onboarding.models import CityTemplate, PartnerOrganisation, Signup
 from ratusz.platform.audit import Actor, city_snapshot, record
 from ratusz.platform.models import FleetMigration, FleetMigrationCity, RunStatus
+from ratusz.tenants import domains as custom_domains
 from ratusz.tenants import services as tenants
 from ratusz.tenants.announcements import forget_announcements
 from ratusz.tenants.entitlements import set_entitlements
@@ -187,6 +199,55 @@ def remove_city_domain(*, actor: Actor, domain: Domain, reason: str = "") -> Non
         )
 
 
+def add_city_domain(*, actor: Actor, city: City, host: str, reason: str = "") -> Domain:
+    """Add one of the city's own domains, unverified. Raises
+    ratusz.tenants.domains.DomainRefused or ratusz.tenants.entitlements.FeatureNotAllowed."""
+    with transaction.atomic():
+        added = custom_domains.add_custom_domain(city_id=city.pk, domain=host)
+        record(
+            actor=actor,
+            action="domain.add",
+            city=city,
+            after={"domain": added.domain},
+            reason=reason,
+        )
+    return added
+
+
+def verify_city_domain(
+    *,
+    actor: Actor,
+    domain: Domain,
+    reason: str = "",
+    resolver: custom_domains.Resolver = socket.getaddrinfo,
+) -> custom_domains.Verification:
+    """Check the domain's DNS; once it resolves to us it serves. Every check is audited with
+    its outcome, verified or not. Raises DomainRefused or FeatureNotAllowed.
+
+    The DNS lookups run inside the transaction: tenants' verify_custom_domain both looks up
+    and marks the domain verified, with no separate lookup step to call first. It takes no
+    row lock before its lookups, so the open transaction blocks nobody while they run."""
+    city = domain.tenant
+    before = {"domain": domain.domain, "verified_at": domain.verified_at}
+    with transaction.atomic():
+        result = custom_domains.verify_custom_domain(
+            city_id=city.pk, domain_id=domain.pk, resolver=resolver
+        )
+        record(
+            actor=actor,
+            action="domain.verify",
+            city=city,
+            before=before,
+            after={
+                "domain": domain.domain,
+                "verified": result.verified,
+                "verified_at": result.domain.verified_at,
+            },
+            reason=reason,
+        )
+    return result
+
+
 def grant_support(
     *, actor: Actor, city: City, reason: str, duration: timedelta = timedelta(hours=1)
 ) -> IssuedGrant:
@@ -311,3 +372,293 @@ def withdraw_announcement(*, actor: Actor, announcement: Announcement) -> Announ
             )
             transaction.on_commit(forget_announcements)
     return announcement
+
+
+# --- Billing of a city: billing's services do the work, the audit log records it -----------
+
+
+def billing_mode(account: BillingAccount | None) -> str:
+    """How a city is billed: "outside" Stripe (by hand, on the operator's say), through
+    "stripe", or "manual" when no Stripe key is configured."""
+    if account is not None and account.billed_outside_stripe:
+        return "outside"
+    return "stripe" if gateway.stripe_enabled() else "manual"
+
+
+def _refuse_if_billed_through_stripe(city: City) -> None:
+    # Stripe issues a Stripe-billed city's invoices; hand-made ones would double them.
+    if billing_mode(billing_selectors.account_for(city.pk)) == "stripe":
+        raise billing.BillingRefused(
+            _(
+                "This city is billed through Stripe, which issues its invoices. Mark it as "
+                "billed outside Stripe first."
+            )
+        )
+
+
+def grant_city_credit(
+    *, actor: Actor, city: City, amount: int, currency: str, reason: str
+) -> Credit:
+    """Raises ratusz.billing.services.BillingRefused (no amount, no reason)."""
+    with transaction.atomic():
+        credit = billing.grant_credit(
+            city=city, amount=amount, currency=currency, reason=reason, actor=actor.email
+        )
+        record(
+            actor=actor,
+            action="billing.credit",
+            city=city,
+            after={"credit": credit.pk, "amount": credit.amount, "currency": credit.currency},
+            reason=credit.reason,
+        )
+    return credit
+
+
+def extend_city_trial(*, actor: Actor, city: City, days: int, reason: str = "") -> BillingAccount:
+    """Raises ratusz.billing.services.BillingRefused (days out of range)."""
+    with transaction.atomic():
+        before = billing_selectors.trial_ends_at(city, billing_selectors.account_for(city.pk))
+        account = billing.extend_trial(city=city, days=days, actor=actor.email)
+        record(
+            actor=actor,
+            action="billing.extend_trial",
+            city=city,
+            before={"trial_ends_at": before},
+            after={"trial_ends_at": account.trial_ends_at, "days": days},
+            reason=reason,
+        )
+    return account
+
+
+def mark_city_billed_outside_stripe(
+    *, actor: Actor, city: City, billed: bool, note: str = ""
+) -> BillingAccount:
+    with transaction.atomic():
+        current = billing_selectors.account_for(city.pk)
+        before = {
+            "billed_outside_stripe": bool(current and current.billed_outside_stripe),
+            "note": current.outside_note if current else "",
+        }
+        account = billing.mark_billed_outside_stripe(
+            city=city, billed=billed, note=note, actor=actor.email
+        )
+        record(
+            actor=actor,
+            action="billing.outside_stripe",
+            city=city,
+            before=before,
+            after={
+                "billed_outside_stripe": account.billed_outside_stripe,
+                "note": account.outside_note,
+            },
+            reason=account.outside_note,
+        )
+    return account
+
+
+def record_city_invoice(
+    *,
+    actor: Actor,
+    city: City,
+    number: str,
+    amount: int,
+    currency: str,
+    issued_at: datetime,
+    due_at: datetime | None = None,
+    description: str = "",
+    pdf_url: str = "",
+) -> Invoice:
+    """An invoice issued outside Stripe. Raises ratusz.billing.services.BillingRefused (the
+    city is billed through Stripe, the number is taken, the amount is not positive)."""
+    with transaction.atomic():
+        _refuse_if_billed_through_stripe(city)
+        invoice = billing.record_invoice(
+            city=city,
+            number=number,
+            amount=amount,
+            currency=currency,
+            issued_at=issued_at,
+            due_at=due_at,
+            description=description,
+            pdf_url=pdf_url,
+            actor=actor.email,
+        )
+        record(
+            actor=actor,
+            action="billing.invoice",
+            city=city,
+            after={
+                "invoice": invoice.pk,
+                "number": invoice.number,
+                "amount": invoice.amount_due,
+                "currency": invoice.currency,
+            },
+        )
+    return invoice
+
+
+def record_city_payment(
+    *,
+    actor: Actor,
+    city: City,
+    invoice: Invoice,
+    amount: int,
+    paid_at: datetime,
+    reference: str = "",
+) -> Payment:
+    """A payment against one of the city's invoices (`invoice` is refreshed). Raises
+    ratusz.billing.services.BillingRefused (billed through Stripe, invoice closed...)."""
+    with transaction.atomic():
+        _refuse_if_billed_through_stripe(city)
+        payment = billing.record_payment(
+            invoice=invoice, amount=amount, paid_at=paid_at, reference=reference, actor=actor.email
+        )
+        record(
+            actor=actor,
+            action="billing.payment",
+            city=city,
+            after={
+                "invoice": invoice.pk,
+                "number": invoice.number,
+                "amount": payment.amount,
+                "invoice_status": invoice.status,
+            },
+            reason=payment.reference,
+        )
+    return payment
+
+
+# --- Onboarding of a city ------------------------------------------------------------------
+
+
+def save_city_template(
+    *,
+    actor: Actor,
+    city: City,
+    code: str,
+    name: dict[str, str],
+    description: dict[str, str] | None = None,
+) -> CityTemplate:
+    """New cities can start from this city's content. Raises
+    ratusz.onboarding.city_templates.TemplateRefused (code taken or built in)."""
+    with transaction.atomic():
+        template = save_city_as_template(
+            city=onboarding_selectors.city_ref(city),
+            code=code,
+            name=name,
+            description=description or {},
+        )
+        record(
+            actor=actor,
+            action="template.save",
+            city=city,
+            after={"code": template.code, "name": template.name},
+        )
+    return template
+
+
+def retire_city_template(*, actor: Actor, code: str, reason: str = "") -> CityTemplate:
+    """Raises ratusz.onboarding.city_templates.TemplateRefused (no such template)."""
+    with transaction.atomic():
+        retired = retire_template(code=code)
+        record(
+            actor=actor,
+            action="template.retire",
+            after={"code": retired.code, "retired_at": retired.retired_at},
+            reason=reason,
+        )
+    return retired
+
+
+def resend_city_sign_in(*, actor: Actor, city: City, reason: str = "") -> Signup:
+    """E-mail the city's first administrator a new sign-in link; returns the sign-up it
+    came from. Raises ActionRefused when there is no such administrator to e-mail."""
+    with transaction.atomic():
+        signup = Signup.objects.filter(city_id=city.pk).first()
+        if signup is None:
+            raise ActionRefused(
+                _(
+                    "This city was not made through the sign-up wizard: there is no first "
+                    "administrator to e-mail. Invite one from the city's back office instead."
+                )
+            )
+        try:
+            onboarding.resend_sign_in_email(city=city)
+        except User.DoesNotExist as error:  # the administrator's account is gone from the city
+            raise ActionRefused(
+                _("The city's first administrator (%(email)s) no longer has an account.")
+                % {"email": signup.admin_email}
+            ) from error
+        record(
+            actor=actor,
+            action="onboarding.resend_sign_in",
+            city=city,
+            after={"email": signup.admin_email},
+            reason=reason,
+        )
+    return signup
+
+
+# --- Partners ------------------------------------------------------------------------------
+
+
+def add_partner_organisation(
+    *, actor: Actor, name: str, commission_rate: Decimal
+) -> PartnerOrganisation:
+    with transaction.atomic():
+        organisation = onboarding.create_partner_organisation(name=name)
+        organisation.commission_rate = commission_rate
+        organisation.save(update_fields=["commission_rate"])
+        record(
+            actor=actor,
+            action="partner.create",
+            after={
+                "organisation": organisation.pk,
+                "name": organisation.name,
+                "commission_rate": organisation.commission_rate,
+            },
+        )
+    return organisation
+
+
+def invite_partner_consultant(
+    *,
+    actor: Actor,
+    organisation: PartnerOrganisation,
+    email: str,
+    full_name: str = "",
+    invited_by: User,
+) -> onboarding.IssuedPartnerInvitation:
+    """The invitation e-mail goes on commit. Raises ratusz.onboarding.services.PartnerRefused."""
+    with transaction.atomic():
+        issued = onboarding.invite_partner(
+            organisation=organisation, email=email, full_name=full_name, invited_by=invited_by
+        )
+        record(
+            actor=actor,
+            action="partner.invite",
+            after={
+                "organisation": organisation.pk,
+                "invitation": issued.invitation.pk,
+                "email": issued.invitation.email,
+            },
+        )
+    return issued
+
+
+def change_commission_rate(
+    *, actor: Actor, organisation: PartnerOrganisation, commission_rate: Decimal
+) -> PartnerOrganisation:
+    with transaction.atomic():
+        # Locked, so the "before" in the audit log is the rate this change replaced.
+        locked = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+        before = locked.commission_rate
+        locked.commission_rate = commission_rate
+        locked.save(update_fields=["commission_rate"])
+        record(
+            actor=actor,
+            action="partner.commission_rate",
+            before={"organisation": locked.pk, "commission_rate": before},
+            after={"organisation": locked.pk, "commission_rate": locked.commission_rate},
+        )
+    return locked

@@ -41,6 +41,12 @@ urlpatterns = [
     path("cities/<slug:slug>/rename/", views.rename_view, name="rename"),
     path("cities/<slug:slug>/support/", views.support_view, name="support"),
     path("cities/<slug:slug>/export/", views.export_view, name="export"),
+    path("cities/<slug:slug>/domains/add/", views.add_domain_view, name="domain-add"),
+    path(
+        "cities/<slug:slug>/domains/<int:domain_id>/verify/",
+        views.verify_domain_view,
+        name="domain-verify",
+    ),
     path(
         "cities/<slug:slug>/domains/<int:domain_id>/remove/",
         views.remove_domain_view,

@@ -12,6 +12,9 @@ from ratusz.accounts.models import Role, User
 from ratusz.consultations.campaigns.models import Delivery, DeliveryStatus
 from ratusz.consultations.ideation.models import Idea
 from ratusz.consultations.models import Project
+from ratusz.consultations.notifications.models import Notification
+from ratusz.consultations.polls.models import PollVote
+from ratusz.consultations.voting.models import Ballot, BallotStatus
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import City
 
@@ -22,6 +25,7 @@ class Usage:
     staff: int
     projects: int
     ideas: int
+    votes: int  # submitted ballots and poll votes (paper votes are counts, not people)
     storage_bytes: int
     emails_sent_30_days: int
 
@@ -50,11 +54,15 @@ def city_usage(city: City) -> Usage:
             residents=User.objects.filter(role=Role.RESIDENT, is_active=True).count(),
             staff=User.objects.filter(
                 role__in=[Role.ADMINISTRATOR, Role.PROJECT_MANAGER], is_active=True
-            ).count(),
+            ).count(),  # partner consultants and support visits are not the city's staff
             projects=Project.objects.count(),
             ideas=Idea.objects.count(),
+            votes=Ballot.objects.filter(status=BallotStatus.SUBMITTED).count()
+            + PollVote.objects.count(),
             storage_bytes=_storage_bytes(),
+            # Campaign e-mails and notifications (alone or in a digest).
             emails_sent_30_days=Delivery.objects.filter(
                 status=DeliveryStatus.SENT, processed_at__gte=since
-            ).count(),
+            ).count()
+            + Notification.objects.filter(emailed_at__gte=since).count(),
         )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
+import socket
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -24,24 +24,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ratusz.accounts.models import User
-from ratusz.billing import gateway
 from ratusz.billing import selectors as billing_selectors
 from ratusz.billing import services as billing
-from ratusz.billing.models import BillingAccount
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
-from ratusz.onboarding.city_templates import (
-    TemplateRefused,
-    retire_template,
-    save_city_as_template,
-)
+from ratusz.onboarding.city_templates import TemplateRefused
 from ratusz.onboarding.models import CityTemplate, PartnerCity, PartnerOrganisation, Signup
 from ratusz.onboarding.starter_content import BUILTINS
 from ratusz.platform import selectors, services
 from ratusz.platform.access import operator_required
-from ratusz.platform.audit import Actor, record
+from ratusz.platform.audit import Actor
 from ratusz.platform.forms import (
+    AddDomainForm,
     AnnouncementForm,
     BilledOutsideForm,
     CommissionRateForm,
@@ -59,9 +53,12 @@ from ratusz.platform.forms import (
     RestoreForm,
     SaveTemplateForm,
     SupportForm,
+    VerifyDomainForm,
 )
 from ratusz.platform.models import CityExport, FleetMigration, FleetMigrationCity, RunStatus
 from ratusz.platform.usage import city_usage
+from ratusz.tenants import domains as custom_domains
+from ratusz.tenants.entitlements import FeatureNotAllowed
 from ratusz.tenants.models import Announcement, City, Domain
 from ratusz.tenants.slugs import SlugRefused
 from ratusz.tenants.support import SupportAccessRefused
@@ -158,19 +155,15 @@ def city_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context["signed_up"] = Signup.objects.filter(city_id=city.pk).exists()
     context["template_form"] = SaveTemplateForm()
+    context["domain_form"] = AddDomainForm()
+    context["domain_target"] = custom_domains.city_subdomain(city)
     return render(request, "platform/city.html", context)
-
-
-def _billing_mode(account: BillingAccount | None) -> str:
-    if account is not None and account.billed_outside_stripe:
-        return "outside"
-    return "stripe" if gateway.stripe_enabled() else "manual"
 
 
 def _billing_context(city: City) -> dict[str, Any]:
     history = billing_selectors.billing_history(city.pk)
     account = history["account"]
-    mode = _billing_mode(account)
+    mode = services.billing_mode(account)
     return {
         "billing": history,
         "billing_mode": mode,
@@ -309,6 +302,90 @@ def remove_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
             "form": form,
             "label": _("Remove the domain %(domain)s") % {"domain": domain.domain},
             "explanation": _("The city stops answering on this address."),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# The DNS lookups of the verify action; tests put a table of names in its place.
+domain_resolver: custom_domains.Resolver = socket.getaddrinfo
+
+
+@operator_required
+def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one of the city's own domains, unverified: it serves once verified."""
+    city = get_object_or_404(City, slug=slug)
+    form = AddDomainForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_city_domain(
+                actor=Actor.from_request(request),
+                city=city,
+                host=form.cleaned_data["domain"],
+                reason=form.cleaned_data["reason"],
+            )
+        except custom_domains.DomainRefused as refused:
+            form.add_error("domain", str(refused))
+        except FeatureNotAllowed as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request,
+                _("%(domain)s was added. It serves once its DNS record points to %(target)s.")
+                % {"domain": added.domain, "target": custom_domains.city_subdomain(city)},
+            )
+            return redirect("platform:city", slug=city.slug)
+    return render(
+        request,
+        "platform/city_action.html",
+        {
+            "city_row": city,
+            "form": form,
+            "label": _("Add a domain"),
+            "explanation": _(
+                "The city will answer on this address once its DNS record points to %(target)s "
+                "and the domain is verified."
+            )
+            % {"target": custom_domains.city_subdomain(city)},
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@operator_required
+def verify_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpResponse:
+    """Check the domain's DNS; once it resolves to us it serves. Every check is audited,
+    with its outcome, whether or not the domain resolves yet."""
+    city = get_object_or_404(City, slug=slug)
+    domain = get_object_or_404(Domain.objects.select_related("tenant"), pk=domain_id, tenant=city)
+    form = VerifyDomainForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.verify_city_domain(
+                actor=Actor.from_request(request),
+                domain=domain,
+                reason=form.cleaned_data["reason"],
+                resolver=domain_resolver,
+            )
+        except custom_domains.DomainRefused as refused:
+            form.add_error(None, str(refused))
+        except FeatureNotAllowed as refused:
+            form.add_error(None, refused.message)
+        else:
+            (messages.success if result.verified else messages.warning)(request, result.message)
+            return redirect("platform:city", slug=city.slug)
+    return render(
+        request,
+        "platform/city_action.html",
+        {
+            "city_row": city,
+            "form": form,
+            "label": _("Verify the domain %(domain)s") % {"domain": domain.domain},
+            "explanation": _(
+                "Ratusz looks the domain up in DNS. If it points to %(target)s, the city starts "
+                "answering on it at once."
+            )
+            % {"target": custom_domains.city_subdomain(city)},
         },
         status=400 if form.errors else 200,
     )
@@ -518,12 +595,11 @@ def _city_action(
     perform: Callable[[Actor, Any], Any],
     done: str,
 ) -> HttpResponse:
-    """Validate `form`, then run `perform` (the service call and its audit record) in one
-    transaction; a refusal is shown next to the form and nothing is saved."""
+    """Validate `form`, then `perform` the action: one service call, which saves the change
+    and its audit entry together; a refusal is shown next to the form and nothing is saved."""
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                perform(Actor.from_request(request), form)
+            perform(Actor.from_request(request), form)
         except billing.BillingRefused as refused:
             form.add_error(None, refused.message)
         except (TemplateRefused, onboarding.PartnerRefused, services.ActionRefused) as refused:
@@ -549,19 +625,12 @@ def grant_credit_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = GrantCreditForm(_posted(request))
 
     def perform(actor: Actor, form: GrantCreditForm) -> None:
-        credit = billing.grant_credit(
+        services.grant_city_credit(
+            actor=actor,
             city=city,
             amount=form.amount_minor(),
             currency=form.cleaned_data["currency"],
             reason=form.cleaned_data["reason"],
-            actor=actor.email,
-        )
-        record(
-            actor=actor,
-            action="billing.credit",
-            city=city,
-            after={"credit": credit.pk, "amount": credit.amount, "currency": credit.currency},
-            reason=credit.reason,
         )
 
     return _city_action(
@@ -581,14 +650,10 @@ def extend_trial_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExtendTrialForm(_posted(request))
 
     def perform(actor: Actor, form: ExtendTrialForm) -> None:
-        before = billing_selectors.trial_ends_at(city, billing_selectors.account_for(city.pk))
-        account = billing.extend_trial(city=city, days=form.cleaned_data["days"], actor=actor.email)
-        record(
+        services.extend_city_trial(
             actor=actor,
-            action="billing.extend_trial",
             city=city,
-            before={"trial_ends_at": before},
-            after={"trial_ends_at": account.trial_ends_at, "days": form.cleaned_data["days"]},
+            days=form.cleaned_data["days"],
             reason=form.cleaned_data["reason"],
         )
 
@@ -609,27 +674,11 @@ def billed_outside_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = BilledOutsideForm(_posted(request))
 
     def perform(actor: Actor, form: BilledOutsideForm) -> None:
-        account = billing_selectors.account_for(city.pk)
-        before = {
-            "billed_outside_stripe": bool(account and account.billed_outside_stripe),
-            "note": account.outside_note if account else "",
-        }
-        account = billing.mark_billed_outside_stripe(
+        services.mark_city_billed_outside_stripe(
+            actor=actor,
             city=city,
             billed=form.cleaned_data["billed"],
             note=form.cleaned_data["note"],
-            actor=actor.email,
-        )
-        record(
-            actor=actor,
-            action="billing.outside_stripe",
-            city=city,
-            before=before,
-            after={
-                "billed_outside_stripe": account.billed_outside_stripe,
-                "note": account.outside_note,
-            },
-            reason=account.outside_note,
         )
 
     return _city_action(
@@ -646,25 +695,14 @@ def billed_outside_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _manual_billing_refused(city: City) -> str | None:
-    if _billing_mode(billing_selectors.account_for(city.pk)) == "stripe":
-        return _(
-            "This city is billed through Stripe, which issues its invoices. Mark it as billed "
-            "outside Stripe first."
-        )
-    return None
-
-
 @operator_required
 def record_invoice_view(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(City, slug=slug)
     form = ManualInvoiceForm(_posted(request))
 
     def perform(actor: Actor, form: ManualInvoiceForm) -> None:
-        refused = _manual_billing_refused(city)
-        if refused:
-            raise billing.BillingRefused(refused)
-        invoice = billing.record_invoice(
+        services.record_city_invoice(
+            actor=actor,
             city=city,
             number=form.cleaned_data["number"],
             amount=form.amount_minor(),
@@ -673,18 +711,6 @@ def record_invoice_view(request: HttpRequest, slug: str) -> HttpResponse:
             due_at=form.due_at(),
             description=form.cleaned_data["description"],
             pdf_url=form.cleaned_data["pdf_url"],
-            actor=actor.email,
-        )
-        record(
-            actor=actor,
-            action="billing.invoice",
-            city=city,
-            after={
-                "invoice": invoice.pk,
-                "number": invoice.number,
-                "amount": invoice.amount_due,
-                "currency": invoice.currency,
-            },
         )
 
     return _city_action(
@@ -704,28 +730,13 @@ def record_payment_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = PaymentForm(_posted(request), city_id=city.pk)
 
     def perform(actor: Actor, form: PaymentForm) -> None:
-        refused = _manual_billing_refused(city)
-        if refused:
-            raise billing.BillingRefused(refused)
-        invoice = form.cleaned_data["invoice"]
-        payment = billing.record_payment(
-            invoice=invoice,
+        services.record_city_payment(
+            actor=actor,
+            city=city,
+            invoice=form.cleaned_data["invoice"],
             amount=form.amount_minor(),
             paid_at=form.paid_at(),
             reference=form.cleaned_data["reference"],
-            actor=actor.email,
-        )
-        record(
-            actor=actor,
-            action="billing.payment",
-            city=city,
-            after={
-                "invoice": invoice.pk,
-                "number": invoice.number,
-                "amount": payment.amount,
-                "invoice_status": invoice.status,
-            },
-            reason=payment.reference,
         )
 
     return _city_action(
@@ -745,19 +756,15 @@ def save_template_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = SaveTemplateForm(_posted(request))
 
     def perform(actor: Actor, form: SaveTemplateForm) -> None:
+        # The texts are in the language the operator writes in: the console's language.
         language = (translation.get_language() or "en")[:2]
         description = form.cleaned_data["description"].strip()
-        template = save_city_as_template(
-            city=onboarding_selectors.city_ref(city),
+        services.save_city_template(
+            actor=actor,
+            city=city,
             code=form.cleaned_data["code"],
             name={language: form.cleaned_data["name"]},
             description={language: description} if description else {},
-        )
-        record(
-            actor=actor,
-            action="template.save",
-            city=city,
-            after={"code": template.code, "name": template.name},
         )
 
     return _city_action(
@@ -780,28 +787,7 @@ def resend_sign_in_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = ConfirmForm(_posted(request))
 
     def perform(actor: Actor, form: ConfirmForm) -> None:
-        signup = Signup.objects.filter(city_id=city.pk).first()
-        if signup is None:
-            raise services.ActionRefused(
-                _(
-                    "This city was not made through the sign-up wizard: there is no first "
-                    "administrator to e-mail. Invite one from the city's back office instead."
-                )
-            )
-        try:
-            onboarding.resend_sign_in_email(city=city)
-        except User.DoesNotExist as error:  # the administrator's account is gone from the city
-            raise services.ActionRefused(
-                _("The city's first administrator (%(email)s) no longer has an account.")
-                % {"email": signup.admin_email}
-            ) from error
-        record(
-            actor=actor,
-            action="onboarding.resend_sign_in",
-            city=city,
-            after={"email": signup.admin_email},
-            reason=form.cleaned_data["reason"],
-        )
+        services.resend_city_sign_in(actor=actor, city=city, reason=form.cleaned_data["reason"])
 
     return _city_action(
         request,
@@ -824,19 +810,11 @@ def resend_sign_in_view(request: HttpRequest, slug: str) -> HttpResponse:
 def partners_view(request: HttpRequest) -> HttpResponse:
     form = PartnerOrganisationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            organisation = onboarding.create_partner_organisation(name=form.cleaned_data["name"])
-            organisation.commission_rate = form.cleaned_data["commission_rate"]
-            organisation.save(update_fields=["commission_rate"])
-            record(
-                actor=Actor.from_request(request),
-                action="partner.create",
-                after={
-                    "organisation": organisation.pk,
-                    "name": organisation.name,
-                    "commission_rate": organisation.commission_rate,
-                },
-            )
+        organisation = services.add_partner_organisation(
+            actor=Actor.from_request(request),
+            name=form.cleaned_data["name"],
+            commission_rate=form.cleaned_data["commission_rate"],
+        )
         messages.success(request, _("The partner organisation was created."))
         return redirect("platform:partner", pk=organisation.pk)
     return render(
@@ -884,22 +862,13 @@ def invite_partner_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitePartnerForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                issued = onboarding.invite_partner(
-                    organisation=organisation,
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    invited_by=request.user,  # type: ignore[arg-type]  # operator_required: a User
-                )
-                record(
-                    actor=Actor.from_request(request),
-                    action="partner.invite",
-                    after={
-                        "organisation": organisation.pk,
-                        "invitation": issued.invitation.pk,
-                        "email": issued.invitation.email,
-                    },
-                )
+            issued = services.invite_partner_consultant(
+                actor=Actor.from_request(request),
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                invited_by=request.user,  # type: ignore[arg-type]  # operator_required: a User
+            )
         except onboarding.PartnerRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -917,17 +886,11 @@ def commission_rate_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(PartnerOrganisation, pk=pk)
     form = CommissionRateForm(request.POST)
     if form.is_valid():
-        with transaction.atomic():
-            locked = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
-            before = locked.commission_rate
-            locked.commission_rate = form.cleaned_data["commission_rate"]
-            locked.save(update_fields=["commission_rate"])
-            record(
-                actor=Actor.from_request(request),
-                action="partner.commission_rate",
-                before={"organisation": locked.pk, "commission_rate": before},
-                after={"organisation": locked.pk, "commission_rate": locked.commission_rate},
-            )
+        services.change_commission_rate(
+            actor=Actor.from_request(request),
+            organisation=organisation,
+            commission_rate=form.cleaned_data["commission_rate"],
+        )
         messages.success(request, _("The commission rate was saved."))
         return redirect("platform:partner", pk=organisation.pk)
     return _partner_page(request, organisation, rate_form=form)
@@ -1058,14 +1021,9 @@ def retire_template_view(request: HttpRequest, code: str) -> HttpResponse:
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                retired = retire_template(code=code)
-                record(
-                    actor=Actor.from_request(request),
-                    action="template.retire",
-                    after={"code": retired.code, "retired_at": retired.retired_at},
-                    reason=form.cleaned_data["reason"],
-                )
+            services.retire_city_template(
+                actor=Actor.from_request(request), code=code, reason=form.cleaned_data["reason"]
+            )
         except TemplateRefused as refused:
             form.add_error(None, str(refused))
         else:
