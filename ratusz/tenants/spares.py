@@ -85,7 +85,7 @@ def drop_spare(spare: SpareSchema) -> None:
 def refill_after_commit() -> None:
     """Queue a top-up once the current transaction commits (only with a real worker: in-process
     tasks would make the person who just signed up wait for it)."""
-    if pool_size() and not settings.CELERY_TASK_ALWAYS_EAGER:
-        from ratusz.celery import fill_spare_pool_task
+    from ratusz.celery import app, fill_spare_pool_task
 
+    if pool_size() and not app.conf.task_always_eager:
         transaction.on_commit(lambda: fill_spare_pool_task.delay(), robust=True)

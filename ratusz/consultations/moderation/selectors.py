@@ -22,6 +22,7 @@ from ratusz.consultations.models import Project
 from ratusz.consultations.moderation.models import Block, FilteredWord, ModerationAction, Report
 from ratusz.consultations.richtext import plain_text
 from ratusz.consultations.translation import translated
+from ratusz.tenants.db import connection
 from ratusz.tenants.slugs import transliterate
 
 if TYPE_CHECKING:
@@ -356,8 +357,10 @@ def resident_by_email(email: str) -> User | None:
 
 
 def filter_languages() -> list[tuple[str, str]]:
-    """The languages the word filter keeps lists for (Polish and English)."""
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
+    """The languages the word filter keeps lists for: the city's own (Polish and English when
+    the code runs outside a city)."""
+    offered = set(getattr(connection.tenant, "languages", None) or ("pl", "en"))
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code in offered]
 
 
 def word_filter() -> dict[str, list[str]]:
