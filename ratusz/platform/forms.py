@@ -35,6 +35,12 @@ class FleetFilterForm(forms.Form):
     active_within_days = forms.IntegerField(
         label=_("Active in the last (days)"), required=False, min_value=1, max_value=3650
     )
+    partner = forms.ModelChoiceField(
+        label=_("Set up by partner"),
+        required=False,
+        queryset=PartnerOrganisation.objects.order_by("name"),
+        empty_label=_("Any"),
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

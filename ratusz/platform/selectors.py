@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from ratusz.onboarding.models import PartnerCity
 from ratusz.platform.models import AuditEntry, CityExport, FleetMigration
 from ratusz.tenants.models import City, Domain
 
@@ -45,6 +46,7 @@ class FleetFilters:
     country: str = ""
     language: str = ""
     active_within_days: int | None = None
+    partner: int | None = None  # a partner organisation's id: the cities it set up
     sort: str = "name"
 
 
@@ -69,6 +71,12 @@ def fleet(filters: FleetFilters) -> QuerySet[City]:
         cities = cities.filter(country=filters.country.upper())
     if filters.language:
         cities = cities.filter(languages__contains=[filters.language])
+    if filters.partner is not None:
+        cities = cities.filter(
+            Exists(
+                PartnerCity.objects.filter(city_id=OuterRef("pk"), organisation_id=filters.partner)
+            )
+        )
     if filters.active_within_days is not None:
         since = timezone.now() - timedelta(days=filters.active_within_days)
         cities = cities.filter(updated_at__gte=since)

@@ -77,6 +77,7 @@ def fleet_view(request: HttpRequest) -> HttpResponse:
             country=data["country"],
             language=data["language"],
             active_within_days=data["active_within_days"],
+            partner=data["partner"].pk if data["partner"] else None,
             sort=data["sort"] or "name",
         )
     page = selectors.fleet_page(filters, request.GET.get("page"))

@@ -129,6 +129,14 @@ def test_fleet_search_filter_sort(console, city, other_city):
     assert html.index("Springfield") < html.index("Gdańsk")
     html = console.get("/console/", {"q": "gdansk-test.localhost"}).content.decode()
     assert "Gdańsk" in html
+    # By the partner that set the city up.
+    from ratusz.onboarding.models import PartnerCity, PartnerOrganisation
+
+    partner = PartnerOrganisation.objects.create(name="Konsultanci Pomorza")
+    PartnerCity.objects.create(organisation=partner, city_id=other_city.model.pk)
+    html = console.get("/console/", {"partner": partner.pk}).content.decode()
+    assert "Springfield" in html and "Gdańsk" not in html
+    assert console.get("/console/", {"partner": "999999"}).status_code == 200  # a bad id: ignored
 
 
 def _bulk_cities(count: int, prefix: str) -> None:
