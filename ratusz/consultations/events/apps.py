@@ -26,5 +26,9 @@ class EventsConfig(AppConfig):
                 feature="events",
             )
         )
+        from ratusz.accounts.personal_data import register_account_deletion_hook
+        from ratusz.consultations.events.services import release_seats_of_deleted_account
+
         reporting.register_reports()
         register_personal_data_provider("event_registrations", reporting.personal_data)
+        register_account_deletion_hook(release_seats_of_deleted_account)

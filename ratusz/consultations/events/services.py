@@ -167,3 +167,12 @@ def cancel_registration(*, user: User, event: Event, now: datetime | None = None
         if not deleted:
             raise Refused(_("You are not registered for this event."))
         _promote_waiting(event)
+
+
+def release_seats_of_deleted_account(user: User) -> None:
+    """Account deletion hook: the person's places in upcoming events go to whoever waits
+    (registrations to past events go with the account)."""
+    now = timezone.now()
+    upcoming = Event.objects.filter(registrations__user=user, starts_at__gt=now).distinct()
+    for event in upcoming:
+        cancel_registration(user=user, event=event, now=now)

@@ -219,3 +219,16 @@ def test_the_data_migration_reads_each_citys_default_language(city, other_city):
         assert migration.city_default_language(connection) == "pl"
     with city_context(other_city.ref):
         assert migration.city_default_language(connection) == "en"
+
+
+def test_a_deleted_account_gives_its_seat_to_the_first_person_waiting(event, resident):
+    from ratusz.accounts.services import delete_account
+
+    bartek, celina = person("b@example.com"), person("c@example.com")
+    services.register(user=resident, event=event)
+    services.register(user=bartek, event=event)
+    services.register(user=celina, event=event)
+    assert Registration.objects.get(user=celina).status == RegistrationStatus.WAITING
+    delete_account(user=resident)
+    assert Registration.objects.get(user=celina).status == RegistrationStatus.REGISTERED
+    assert Registration.objects.filter(event=event).count() == 2
