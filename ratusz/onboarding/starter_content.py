@@ -6,10 +6,28 @@ an operator saving an existing city as a template:
     {"topics": [{"slug", "name": {lang: text}}],
      "statuses": [{"code", "name": {lang: text}, "color", "is_final"}],
      "projects": [{"slug", "title": {...}, "description": {...},
-                   "phases": [{"method", "title": {...}, "description": {...},
-                               "starts_in_days", "days"}]}],
+                   "phases": [PHASE, ...]}],
      "pages": [{"slug", "kind", "title": {...}, "body": {...}}],
      "standard_pages": bool}
+
+    PHASE = {"method", "title": {...}, "description": {...}, "starts_in_days", "days",
+             # optional, all plain data (no database ids):
+             "options": {...},          # the method's settings (phase.options)
+             "source_phase": int,       # voting: index, in the project's "phases", of the
+                                        # earlier phase whose ideas go on the ballot
+             "survey": {"intro": {...}, "thank_you": {...},
+                        "pages": [{"title": {...},
+                                   "questions": [{"kind", "text": {...}, "help": {...},
+                                                  "required", "config"}],
+                                   "rules": [{"question": int, "value", "to_page": int|None}]}]},
+             "events": [{"title": {...}, "description": {...}, "place": {...},
+                         "starts_in_days": int,   # from the phase's first day
+                         "at": "HH:MM",           # in the city's time zone
+                         "minutes": int, "capacity": int|None, "online_url"}]}
+
+A question's config holds its texts per language too (choice labels, scale labels). A rule's
+"question" is the question's index on its page, "to_page" the index of a later page (None: the
+end of the survey).
 
 Built-in texts are gettext strings, rendered in each of the city's languages when the template
 is applied; saved templates already hold one text per language.
@@ -47,8 +65,7 @@ class Builtin:
     name: Promise
     description: Promise
     build: Callable[[tuple[str, ...]], TemplateContent]
-    # Said in the wizard when a template stands in for a method that does not exist yet.
-    remark: Promise | None = None
+    # The participation methods of its phases: the wizard says which plans include them.
     methods: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -121,6 +138,12 @@ def _idea_box(langs: tuple[str, ...]) -> TemplateContent:
     return content
 
 
+# A participatory budget's amount until the city sets its own (in whole units of its currency).
+DEFAULT_BUDGET = 500_000
+# The public meeting of the urban planning template: three weeks into its phase, in the evening.
+MEETING_AFTER_DAYS = 21
+
+
 def _participatory_budget(langs: tuple[str, ...]) -> TemplateContent:
     content = _common(langs)
     content["statuses"] = [
@@ -137,6 +160,30 @@ def _participatory_budget(langs: tuple[str, ...]) -> TemplateContent:
             "is_final": True,
         },
     ]
+    voting = _phase(
+        "voting",
+        _("Voting"),
+        _(
+            "<p>Choose the projects you want the city to carry out, within the budget.</p>"
+            "<p><em>Draft: the budget is an example. Set the real amount in the phase "
+            "settings, put the ideas found eligible on the ballot and give each its cost "
+            "before the vote opens.</em></p>"
+        ),
+        65,
+        14,
+        langs,
+    )
+    voting["options"] = {
+        "voting_mode": "budget",
+        "budget": DEFAULT_BUDGET,
+        "min_spend": 0,
+        # Ideas the city accepted, or found eligible while checking them, go on the ballot.
+        "source_statuses": ["accepted", "eligible"],
+        "verification": ["census", "codes"],
+        "live_results": False,
+        "public_results": True,
+    }
+    voting["source_phase"] = 0
     content["projects"] = [
         {
             "slug": "participatory-budget",
@@ -162,23 +209,174 @@ def _participatory_budget(langs: tuple[str, ...]) -> TemplateContent:
                     21,
                     langs,
                 ),
-                # The voting method does not exist yet: an information phase holds its place.
-                _phase(
-                    "information",
-                    _("Voting"),
-                    _("<p>Vote for the projects you want the city to carry out.</p>"),
-                    65,
-                    14,
-                    langs,
-                ),
+                voting,
             ],
         }
     ]
     return content
 
 
+def _choices(langs: tuple[str, ...], *labels: Promise) -> list[dict[str, Any]]:
+    return [
+        {"key": f"c{number}", "label": in_languages(label, langs)}
+        for number, label in enumerate(labels, start=1)
+    ]
+
+
+def _question(
+    kind: str,
+    text: Promise,
+    langs: tuple[str, ...],
+    *,
+    required: bool = True,
+    config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "text": in_languages(text, langs),
+        "help": {},
+        "required": required,
+        "config": config or {},
+    }
+
+
+def _scale(langs: tuple[str, ...], low: Promise, high: Promise) -> dict[str, Any]:
+    return {
+        "min": 1,
+        "max": 5,
+        "min_label": in_languages(low, langs),
+        "max_label": in_languages(high, langs),
+    }
+
+
+def _planning_survey(langs: tuple[str, ...]) -> dict[str, Any]:
+    """A short survey about a draft plan, ready to publish or to adapt: two pages, five
+    questions (a single choice, linear scales, a multiple choice, a long text)."""
+    return {
+        "intro": in_languages(
+            _("Five questions about the draft plan. It takes about three minutes."), langs
+        ),
+        "thank_you": in_languages(
+            _("Thank you. We will publish a summary of the answers with the final plan."), langs
+        ),
+        "pages": [
+            {
+                "title": in_languages(_("You and the area"), langs),
+                "questions": [
+                    _question(
+                        "single",
+                        _("How do you know the area covered by the plan?"),
+                        langs,
+                        config={
+                            "choices": _choices(
+                                langs,
+                                _("I live there"),
+                                _("I work or study there"),
+                                _("I visit it"),
+                                _("I hardly know it"),
+                            ),
+                            "allow_other": False,
+                        },
+                    ),
+                    _question(
+                        "scale",
+                        _("How do you rate the area as it is today?"),
+                        langs,
+                        config=_scale(langs, _("Very poorly"), _("Very well")),
+                    ),
+                ],
+                "rules": [],
+            },
+            {
+                "title": in_languages(_("The draft plan"), langs),
+                "questions": [
+                    _question(
+                        "multiple",
+                        _("What matters most to you in the plan?"),
+                        langs,
+                        required=False,
+                        config={
+                            "choices": _choices(
+                                langs,
+                                _("Green spaces"),
+                                _("Housing"),
+                                _("Roads and parking"),
+                                _("Public transport, walking and cycling"),
+                                _("Shops and services"),
+                            ),
+                            "allow_other": False,
+                        },
+                    ),
+                    _question(
+                        "scale",
+                        _("How much do you support the draft plan?"),
+                        langs,
+                        config=_scale(langs, _("Not at all"), _("Fully")),
+                    ),
+                    _question(
+                        "long_text",
+                        _("What would you change in the draft plan, and why?"),
+                        langs,
+                        required=False,
+                    ),
+                ],
+                "rules": [],
+            },
+        ],
+    }
+
+
 def _urban_planning(langs: tuple[str, ...]) -> TemplateContent:
     content = _common(langs)
+    information = _phase(
+        "information",
+        _("About the draft plan"),
+        _(
+            "<p>The draft plan, maps and documents.</p>"
+            "<h3>Documents</h3>"
+            "<p><em>Draft: add the draft plan, its maps and the forecast of its effects as "
+            "files of this project, and say here in a sentence what each of them shows.</em></p>"
+        ),
+        14,
+        14,
+        langs,
+    )
+    survey = _phase(
+        "survey",
+        _("Survey"),
+        _("<p>Answer a few questions about the draft plan.</p>"),
+        28,
+        21,
+        langs,
+    )
+    survey["survey"] = _planning_survey(langs)
+    meetings = _phase(
+        "events",
+        _("Public meetings"),
+        _("<p>Meet the planners and ask your questions.</p>"),
+        49,
+        28,
+        langs,
+    )
+    meetings["events"] = [
+        {
+            "title": in_languages(_("Public meeting about the draft plan"), langs),
+            "description": in_languages(
+                _(
+                    "<p>The planners present the draft plan and answer questions.</p>"
+                    "<p><em>Draft: check the date, the time and the place before you "
+                    "publish the project.</em></p>"
+                ),
+                langs,
+            ),
+            "place": in_languages(_("To be announced"), langs),
+            "starts_in_days": MEETING_AFTER_DAYS,
+            "at": "18:00",
+            "minutes": 120,
+            "capacity": None,
+            "online_url": "",
+        }
+    ]
     content["projects"] = [
         {
             "slug": "urban-plan",
@@ -186,33 +384,7 @@ def _urban_planning(langs: tuple[str, ...]) -> TemplateContent:
             "description": in_languages(
                 _("<p>Learn about the draft plan and tell us what you think.</p>"), langs
             ),
-            # Surveys and events do not exist yet: information phases hold their places.
-            "phases": [
-                _phase(
-                    "information",
-                    _("About the draft plan"),
-                    _("<p>The draft plan, maps and documents.</p>"),
-                    14,
-                    14,
-                    langs,
-                ),
-                _phase(
-                    "information",
-                    _("Survey"),
-                    _("<p>Answer a few questions about the draft plan.</p>"),
-                    28,
-                    21,
-                    langs,
-                ),
-                _phase(
-                    "information",
-                    _("Public meetings"),
-                    _("<p>Meet the planners and ask your questions.</p>"),
-                    49,
-                    14,
-                    langs,
-                ),
-            ],
+            "phases": [information, survey, meetings],
         }
     ]
     return content
@@ -233,21 +405,14 @@ BUILTINS: dict[str, Builtin] = {
             _("Participatory budget"),
             _("Proposals, checking by the city, then a vote."),
             _participatory_budget,
-            remark=_(
-                "Voting is not available yet: the voting phase starts as an information phase."
-            ),
-            methods=("ideation", "information"),
+            methods=("ideation", "information", "voting"),
         ),
         Builtin(
             URBAN_PLANNING,
             _("Urban planning consultation"),
             _("Information about a plan, a survey and public meetings."),
             _urban_planning,
-            remark=_(
-                "Surveys and events are not available yet: their phases start as information "
-                "phases."
-            ),
-            methods=("information",),
+            methods=("information", "survey", "events"),
         ),
         Builtin(EMPTY, _("Empty"), _("Start from a blank portal."), _empty),
     )

@@ -4,15 +4,21 @@ wrong."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.branding.models import Page
+from ratusz.consultations.events.models import Event
 from ratusz.consultations.ideation.models import IdeaStatus
-from ratusz.consultations.models import Project, Topic
+from ratusz.consultations.models import Phase, Project, Topic
+from ratusz.consultations.surveys.models import Question, Survey
+from ratusz.consultations.voting.models import Candidate
 from ratusz.onboarding import throttling
 from ratusz.onboarding.models import SignInLink, Signup
 from ratusz.onboarding.selectors import city_ref
@@ -205,19 +211,100 @@ def test_rate_limit_per_ip_counts_submissions(control, committed):
     assert not City.objects.filter(slug="zielona").exists()
 
 
-@pytest.mark.parametrize("template", ["participatory-budget", "urban-planning", "empty"])
-def test_each_template(control, committed, template):
+BOTH = {"pl", "en"}
+
+
+def _in_both(values: dict[str, str]) -> bool:
+    return set(values) == BOTH and all(text.strip() for text in values.values())
+
+
+def _check_participatory_budget(project: Project) -> None:
+    ideas, checking, vote = project.phases.order_by("starts_at")
+    assert [ideas.method, checking.method, vote.method] == ["ideation", "information", "voting"]
+    assert all(_in_both(phase.title) and _in_both(phase.description) for phase in (ideas, vote))
+    # A budget vote with an example budget; its ideas come from the ideation phase once the
+    # city accepted them or found them eligible. Nothing is on the ballot yet: staff set costs.
+    assert vote.options["voting_mode"] == "budget"
+    assert vote.options["budget"] == 500_000 and vote.options["min_spend"] == 0
+    assert vote.options["source_phase"] == ideas.pk
+    assert vote.options["source_statuses"] == ["accepted", "eligible"]
+    assert not Candidate.objects.filter(phase=vote).exists()
+    assert IdeaStatus.objects.filter(code="eligible").exists()
+
+
+def _check_urban_planning(project: Project) -> None:
+    about, consultation, meetings = project.phases.order_by("starts_at")
+    assert [about.method, consultation.method, meetings.method] == [
+        "information",
+        "survey",
+        "events",
+    ]
+    # The information phase has a draft section for the plan's documents.
+    assert all("<h3>" in text for text in about.description.values())
+    assert _in_both(about.description)
+
+    survey = Survey.objects.get(phase=consultation)
+    assert _in_both(survey.intro) and _in_both(survey.thank_you)
+    pages = list(survey.pages.order_by("position"))
+    assert len(pages) == 2 and all(_in_both(page.title) for page in pages)
+    questions = list(Question.objects.filter(survey=survey).order_by("page__position", "position"))
+    kinds = [question.kind for question in questions]
+    assert kinds == ["single", "scale", "multiple", "scale", "long_text"]
+    assert all(_in_both(question.text) for question in questions)
+    single = questions[0]
+    assert len(single.config["choices"]) == 4
+    assert all(_in_both(choice["label"]) for choice in single.config["choices"])
+    scale = questions[1]
+    assert (scale.config["min"], scale.config["max"]) == (1, 5)
+    assert _in_both(scale.config["min_label"]) and _in_both(scale.config["max_label"])
+
+    # One placeholder meeting, three weeks into its phase, at 18:00 in the city's time zone.
+    event = Event.objects.get(phase=meetings)
+    assert event.project_id == project.pk
+    assert _in_both(event.title) and _in_both(event.place) and _in_both(event.description)
+    local = event.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/Warsaw"))
+    first_day = meetings.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/Warsaw")).date()
+    assert (local.date() - first_day).days == 21 and local.strftime("%H:%M") == "18:00"
+    assert event.starts_at > timezone.now()
+    assert meetings.ends_at is not None and event.ends_at <= meetings.ends_at
+
+
+@pytest.mark.parametrize(
+    ("template", "slug"),
+    [
+        ("idea-box", "idea-box"),
+        ("participatory-budget", "participatory-budget"),
+        ("urban-planning", "urban-plan"),
+        ("empty", None),
+    ],
+)
+def test_each_template(control, committed, template, slug):
     assert submit(control, committed, template=template).status_code == 302
     city = City.objects.get(slug="zielona")
     with city_context(city_ref(city)):
         projects = list(Project.objects.all())
-        if template == "empty":
+        if slug is None:
             assert not projects
+            assert Page.objects.filter(kind="accessibility").exists()
+            return
+        assert [project.slug for project in projects] == [slug]
+        project = projects[0]
+        assert project.status == "draft"
+        assert _in_both(project.title) and _in_both(project.description)
+        assert Topic.objects.filter(slug="greenery").exists()
+        if template == "idea-box":
+            assert list(project.phases.values_list("method", flat=True)) == ["ideation"]
+        elif template == "participatory-budget":
+            _check_participatory_budget(project)
         else:
-            assert len(projects) == 1 and projects[0].status == "draft"
-            methods = list(projects[0].phases.values_list("method", flat=True))
-            # Methods that do not exist yet are information phases.
-            assert set(methods) <= {"ideation", "information"} and len(methods) >= 2
+            _check_urban_planning(project)
+
+
+def test_the_wizard_no_longer_calls_method_phases_information_phases(control):
+    page = control.get("/signup/").content.decode()
+    assert "not available yet" not in page
+    # It says which plans include voting instead (the trial includes everything).
+    assert "Standard" in page and "information phase" in page
 
 
 def test_chosen_plan_sets_the_trial_entitlements(control, committed):
@@ -225,3 +312,25 @@ def test_chosen_plan_sets_the_trial_entitlements(control, committed):
     city = City.objects.get(slug="zielona")
     assert city.plan == "standard"
     assert Signup.objects.get(city_id=city.pk).plan == "standard"
+
+
+@pytest.mark.parametrize(
+    ("template", "method", "url_name", "shown"),
+    [
+        ("participatory-budget", "voting", "backoffice:voting-phase", "Voting"),
+        ("urban-planning", "survey", "backoffice:surveys-edit", "How do you rate the area"),
+        ("urban-planning", "events", "backoffice:events-phase", "Public meeting about the draft"),
+    ],
+)
+def test_the_administrator_finds_each_methods_content_in_the_back_office(
+    control, committed, template, method, url_name, shown
+):
+    response = submit(control, committed, template=template, default_language="en")
+    city = City.objects.get(slug="zielona")
+    with city_context(city_ref(city)):
+        phase = Phase.objects.get(method=method)
+    browser = Client(HTTP_HOST="zielona.localhost")
+    assert browser.get(path_of(response["Location"])).status_code == 302
+    page = browser.get(reverse(url_name, args=[phase.pk], urlconf="ratusz.urls_city"))
+    assert page.status_code == 200
+    assert shown in page.content.decode()
