@@ -346,3 +346,15 @@ def test_the_timeline_links_to_results_the_visitor_may_see(city, resident, in_ci
         survey.options = {**survey.options, "results_public": True}
         survey.save(update_fields=["options"])
     assert results in english(city, resident).get("/projects/ankieta/").content.decode()
+
+
+def test_public_pages_never_show_an_email_address(city, in_city, ideation_phase):
+    from ratusz.accounts.models import User
+
+    nameless = User.objects.create_user("bez.imienia@example.com", "correct horse battery")
+    idea = post_idea(author=nameless, phase=ideation_phase, title="Pomysł bez imienia", body="x")
+    add_comment(author=nameless, idea=idea, body="Komentarz bez imienia")
+    for page in (f"/projects/{ideation_phase.project.slug}/", f"/ideas/{idea.pk}/"):
+        html = english(city).get(page).content.decode()
+        assert "bez.imienia" not in html, page
+        assert "a resident" in html

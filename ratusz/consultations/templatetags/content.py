@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ratusz.consultations.translation import translated
@@ -47,3 +48,12 @@ def wait_in_words(wait: timedelta | None) -> str:
         return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
     hours = max(1, round(wait.total_seconds() / 3600))
     return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+@register.filter
+def public_name(user: Any) -> str:
+    """How a person is named on public pages: their name, never their e-mail address."""
+    if user is None:
+        return str(_("former resident"))
+    name = (getattr(user, "full_name", "") or "").strip()
+    return name or str(_("a resident"))
