@@ -149,12 +149,6 @@ SURVEY_DATASET = Dataset(
 )
 
 
-def _responses(scope: Scope) -> QuerySet[Response]:
-    return Response.objects.filter(
-        survey__phase__project__in=scope.projects, submitted_at__isnull=False
-    )
-
-
 # Anonymous responses count as answers, but not towards "active participants": the dashboard
 # must not tie them to an account.
 SURVEY_ANSWERS = Metric(
