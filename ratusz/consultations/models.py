@@ -23,6 +23,10 @@ class PortalSettings(models.Model):
     welcome_title = models.JSONField(_("welcome title"), default=dict, blank=True)
     welcome_text = models.JSONField(_("welcome text"), default=dict, blank=True)
     primary_color = models.CharField(_("primary colour"), max_length=7, default="#1f4e8c")
+    # The city's own switch per feature ({feature: bool}); a feature is on only when the plan
+    # allows it too (ratusz.consultations.features). Missing means enabled, so cities that
+    # never opened the Features page keep everything their plan allows.
+    features_enabled = models.JSONField(_("features enabled"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ratusz.accounts.models import Role, User
+from ratusz.consultations.features import feature_on
 from ratusz.consultations.methods import ACTION_LABELS, Action, get_method
 from ratusz.consultations.models import Phase, Project, PublicationStatus, Visibility
 from ratusz.consultations.moderation.selectors import active_block
@@ -127,11 +128,18 @@ def can_act(
     # staff included: nothing new comes in until the city frees a place or raises the limit.
     if is_read_only(project):
         return over_limit_decision()
-    if not get_method(phase.method).offers(action):
+    method = get_method(phase.method)
+    if not method.offers(action):
         return Decision(
             False,
             "not_offered",
             _("This phase does not invite you to %(action)s.") % {"action": label},
+        )
+    if method.feature and not feature_on(method.feature):  # the plan or the city's switch
+        return Decision(
+            False,
+            "feature_off",
+            _("This way of taking part is not available on this portal at the moment."),
         )
     rule = action_rule(phase, action)
     if not rule["open"]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ratusz.accounts.models import User
+from ratusz.consultations.features import check_feature_on
 from ratusz.consultations.methods import (
     ACTION_LABELS,
     FIELD_RULES,
@@ -38,7 +39,7 @@ from ratusz.consultations.models import (
 from ratusz.consultations.richtext import sanitize
 from ratusz.consultations.selectors import active_projects_limit, is_read_only
 from ratusz.consultations.translation import translated
-from ratusz.tenants.entitlements import FeatureNotAllowed, check_feature, check_limit
+from ratusz.tenants.entitlements import FeatureNotAllowed, check_limit
 from ratusz.tenants.initializers import NewCity
 
 
@@ -214,7 +215,8 @@ def _lock_timeline(project: Project) -> None:
 
 
 def _method_or_refuse(method: str) -> ParticipationMethod:
-    """The registered method `method`, if the city's plan includes it."""
+    """The registered method `method`, if the city's plan includes it and the city has not
+    switched it off."""
     try:
         participation = get_method(method)
     except UnknownMethod as exc:
@@ -223,7 +225,7 @@ def _method_or_refuse(method: str) -> ParticipationMethod:
         ) from exc
     if participation.feature:
         try:
-            check_feature(participation.feature)
+            check_feature_on(participation.feature)
         except FeatureNotAllowed as exc:
             raise TimelineRefused(exc.message) from exc
     return participation

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from ratusz.accounts.models import User
+from ratusz.consultations.features import feature_on
 from ratusz.consultations.ideation import selectors as ideas
 from ratusz.consultations.ideation.forms import IdeaFilterForm
 from ratusz.consultations.ideation.models import Comment, Idea
@@ -81,6 +82,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # What the current phase's method shows residents (a survey, a ballot...): HTML its
         # own template rendered, with escaping, hence safe.
         "panel": mark_safe(panel) if (panel := _panel(request, phase)) else "",
+        "panel_switched_off": phase is not None and _switched_off(phase),
     }
     if collects_ideas:
         cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -101,8 +103,17 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/project.html", context)
 
 
+def _switched_off(phase: Phase) -> bool:
+    """The phase's method needs a feature the city cannot use now (its plan or its switch):
+    the phase stays on the timeline, its panel gives way to a short notice."""
+    feature = get_method(phase.method).feature
+    return bool(feature) and not feature_on(feature)
+
+
 def _panel(request: HttpRequest, phase: Phase | None) -> str:
-    return get_method(phase.method).render_panel(request, phase) if phase else ""
+    if phase is None or _switched_off(phase):
+        return ""
+    return get_method(phase.method).render_panel(request, phase)
 
 
 def project_map_data(request: HttpRequest, slug: str) -> JsonResponse:

@@ -34,6 +34,7 @@ NAV: list[NavEntry] = [
     NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
     NavEntry("backoffice:insight", _("Themes")),
     NavEntry("moderation:queue", _("Moderation")),
+    NavEntry("backoffice:features", _("Features"), administrators_only=True, partners=False),
     NavEntry("billing:overview", _("Billing"), administrators_only=True, partners=False),
     NavEntry(
         "onboarding_city:partner-access",

@@ -9,6 +9,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("support-visits/", views.audit, name="audit"),
+    path("features/", views.features, name="features"),
     path("", include("ratusz.consultations.backoffice.builder.urls")),
     path("", include("ratusz.consultations.people.urls")),
     path("", include("ratusz.consultations.branding.urls")),

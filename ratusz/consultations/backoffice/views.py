@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    administrator_required,
+    managed_projects,
+    staff_required,
+)
+from ratusz.consultations.backoffice.forms import FeaturesForm
+from ratusz.consultations.features import feature_states, set_features_enabled
 from ratusz.tenants.support import support_visits
 
 
@@ -24,3 +33,18 @@ def audit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     visits = support_visits(request.city.id)  # type: ignore[attr-defined]  # set by routing
     return render(request, "backoffice/audit.html", {"visits": visits})
+
+
+@administrator_required
+def features(request: HttpRequest) -> HttpResponse:
+    """The city's own switch of each feature its plan allows (and why the others are off)."""
+    # The city's choice, like its plan: partner consultants do not make it.
+    if not is_administrator(request.user):
+        raise PermissionDenied
+    form = FeaturesForm(request.POST or None, states=feature_states())
+    if request.method == "POST" and form.is_valid():
+        admin: User = request.user  # type: ignore[assignment]  # is_administrator: a User
+        set_features_enabled(admin=admin, enabled=form.switches())
+        messages.success(request, _("The features are saved."))
+        return redirect("backoffice:features")
+    return render(request, "backoffice/features.html", {"form": form})

@@ -21,10 +21,10 @@ from ratusz.consultations.branding.forms import (
     PageForm,
 )
 from ratusz.consultations.branding.models import Page, SiteLink
+from ratusz.consultations.features import FeatureNotAllowed, check_feature_on
 from ratusz.consultations.models import PortalSettings
 from ratusz.tenants import domains as domain_services
 from ratusz.tenants.context import CityRef
-from ratusz.tenants.entitlements import FeatureNotAllowed, check_feature
 from ratusz.tenants.languages import LanguagesRefused, set_city_languages
 from ratusz.tenants.models import City
 
@@ -212,7 +212,8 @@ def domain(request: HttpRequest) -> HttpResponse:
     city = _city(request)
     not_allowed = ""
     try:
-        check_feature("custom_domain")
+        # The plan's switch (which the tenants service checks too) and the city's own.
+        check_feature_on("custom_domain")
     except FeatureNotAllowed as refusal:
         not_allowed = refusal.message
     form = DomainForm(request.POST or None)
@@ -250,6 +251,7 @@ def domain(request: HttpRequest) -> HttpResponse:
 def domain_verify(request: HttpRequest, domain_id: int) -> HttpResponse:
     city = _city(request)
     try:
+        check_feature_on("custom_domain")
         result = domain_services.verify_custom_domain(city_id=city.id, domain_id=domain_id)
     except (domain_services.DomainRefused, FeatureNotAllowed) as refusal:
         messages.error(request, str(refusal))

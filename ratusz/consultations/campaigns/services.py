@@ -32,10 +32,11 @@ from ratusz.consultations.campaigns.models import (
 )
 from ratusz.consultations.campaigns.placeholders import PLACEHOLDERS, check_placeholders
 from ratusz.consultations.campaigns.unsubscribe import read_token
+from ratusz.consultations.features import check_feature_on
 from ratusz.consultations.models import Project, ResidentGroup
 from ratusz.consultations.notifications.selectors import current_city, language_for
 from ratusz.consultations.richtext import sanitize
-from ratusz.tenants.entitlements import check_feature, check_limit
+from ratusz.tenants.entitlements import check_limit
 from ratusz.tenants.tasks import enqueue_on_commit
 
 BATCH_SIZE = 100
@@ -129,8 +130,9 @@ def send_test(*, campaign: Campaign, to: User) -> None:
 
 def send_campaign(*, campaign: Campaign, by: User) -> int:
     """Fix the audience of a draft and start sending it in the background; returns how many
-    people it is addressed to. Raises FeatureNotAllowed or LimitReached (plan), CampaignError."""
-    check_feature("email_campaigns")
+    people it is addressed to. Raises FeatureNotAllowed or LimitReached (plan),
+    FeatureSwitchedOff (the city's Features switch), CampaignError."""
+    check_feature_on("email_campaigns")
     city = current_city()
     check_limit("campaigns_per_month", used=selectors.campaigns_sent_this_month(city.time_zone))
     with transaction.atomic():

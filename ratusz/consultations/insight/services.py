@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
+from ratusz.consultations.features import check_feature_on
 from ratusz.consultations.insight import selectors
 from ratusz.consultations.insight.clustering import TOP_WORDS, cluster_texts
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeMember, ThemeRun
 from ratusz.consultations.models import Project
-from ratusz.tenants.entitlements import check_feature
 from ratusz.tenants.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,9 @@ MAX_TAGS = 10
 
 def request_analysis(*, project: Project, by: User) -> ThemeRun:
     """Queue an analysis of the project (or return the one already waiting or running).
-    Raises FeatureNotAllowed when the city's plan has no themes."""
-    check_feature("insight")
+    Raises FeatureNotAllowed when the city's plan has no themes, FeatureSwitchedOff when the
+    city switched them off."""
+    check_feature_on("insight")
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()  # one request at a time
         pending = selectors.pending_run(project)

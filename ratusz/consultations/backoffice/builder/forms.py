@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.consultations.features import FeatureNotAllowed, check_feature_on
 from ratusz.consultations.ideation.forms import TopicsField, check_image
 from ratusz.consultations.methods import (
     ACTION_LABELS,
@@ -38,7 +39,6 @@ from ratusz.consultations.models import (
 from ratusz.consultations.rules import action_rule
 from ratusz.consultations.selectors import assignable_managers
 from ratusz.consultations.translation import translated
-from ratusz.tenants.entitlements import current_entitlements
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Addresses the builder's own pages use (/admin/projects/new/).
@@ -327,8 +327,23 @@ def _datetime_field(label: Any, *, required: bool, help_text: Any = "") -> forms
     )
 
 
+class MethodField(forms.ChoiceField):
+    """A phase's participation method. A method the city cannot use now (outside its plan, or
+    switched off under Features) is not offered; posted anyway, it is refused with that reason
+    instead of Django's bare "not one of the available choices"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals: dict[str, str] = {}
+
+    def validate(self, value: Any) -> None:
+        if value in self.refusals:
+            raise forms.ValidationError(self.refusals[value], code="feature_off")
+        super().validate(value)
+
+
 class PhaseForm(TranslatedFields):
-    method = forms.ChoiceField(
+    method = MethodField(
         label=_("Participation method"),
         help_text=_("What residents do in this phase."),
     )
@@ -348,16 +363,21 @@ class PhaseForm(TranslatedFields):
             }
         super().__init__(*args, **kwargs)
         method = self.fields["method"]
-        assert isinstance(method, forms.ChoiceField)
-        # Methods the city's plan includes (and the phase's own, which it keeps).
-        entitlements = current_entitlements()
-        method.choices = [
-            (m.key, m.label)
-            for m in all_methods()
-            if not m.feature
-            or entitlements.allows(m.feature)
-            or (phase is not None and m.key == phase.method)
-        ]
+        assert isinstance(method, MethodField)
+        # Methods the city may use now: its plan includes them and the city switched them on
+        # (and the phase's own, which it keeps when the feature is switched off later).
+        offered: list[tuple[str, object]] = []
+        refusals: dict[str, str] = {}  # a new dict: fields are copied shallowly per form
+        for m in all_methods():
+            if m.feature and not (phase is not None and m.key == phase.method):
+                try:
+                    check_feature_on(m.feature)
+                except FeatureNotAllowed as refusal:
+                    refusals[m.key] = refusal.message
+                    continue
+            offered.append((m.key, m.label))
+        method.choices = offered
+        method.refusals = refusals
         self.add_translated(
             "title",
             _("Title"),
