@@ -66,3 +66,45 @@ def test_a_resident_answers_a_survey_with_skip_logic(make_city, live_server_url,
         assert response.submitted_at is not None
         assert response.user is None
         assert sorted(map(str, response.answers.values())) == ["52", "Orłowo", "{'choice': 'c2'}"]
+
+
+def test_a_resident_outlines_an_area_on_the_map(make_city, live_server_url, page):
+    from ratusz.consultations.surveys import services
+
+    city = make_city(name="Sopot", slug="sopot-area", languages=["pl", "en"])
+    with city_context(city.ref):
+        staff = User.objects.create_user(
+            "urzad@sopot.example", "Haslo-Urzednika-1", role=Role.ADMINISTRATOR, is_staff=True
+        )
+        phase = make_survey_phase("park", allow_without_account=True)
+        survey = services.ensure_survey(phase=phase)
+        area = services.save_question(
+            staff=staff,
+            survey=survey,
+            page=survey.pages.get(),
+            kind="area",
+            text={"pl": "Gdzie park?", "en": "Where should the park be?"},
+            help_text={},
+            required=True,
+            config={},
+        )
+    base = live_server_url.format(host=city.host)
+
+    page.goto(f"{base}/surveys/{phase.pk}/")
+    field = page.locator(f"textarea[name=q{area.pk}]")
+    box = page.locator(".area-picker .leaflet-container").bounding_box()
+    assert box is not None
+    for dx, dy in ((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    assert len(field.input_value().splitlines()) == 4
+    assert page.locator(".area-picker path.leaflet-interactive").count() >= 1
+    # The first of the picker's buttons takes back the last point.
+    page.locator(".area-picker-tools button").first.click()
+    assert len(field.input_value().splitlines()) == 3
+    accessible(page, "survey page with the area picker")
+    page.click("button[name=next]")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/surveys/{phase.pk}/thanks/")
+    with city_context(city.ref):
+        stored = Response.objects.get(survey=survey).answers[str(area.pk)]
+    assert len(stored["points"]) == 3

@@ -3,6 +3,7 @@ to one page (every problem said next to its question)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ratusz.consultations.models import Phase
 from ratusz.consultations.surveys.models import (
+    AREA_MAX_POINTS,
+    AREA_MIN_POINTS,
     CHOICE_KINDS,
     Question,
     QuestionKind,
@@ -324,6 +327,68 @@ class RuleForm(forms.Form):
 # --- answering -----------------------------------------------------------------------------
 
 
+_NUMBER = r"[-+]?\d+(?:\.\d+)?"
+# "54.35, 18.65", "54.35 18.65" or "54.35;18.65"; with a semicolon or a tab between them the
+# numbers may use a decimal comma, as Polish spreadsheets write them ("54,35; 18,65").
+_POINT = re.compile(rf"^({_NUMBER})\s*[,;\s]\s*({_NUMBER})$")
+_POINT_DECIMAL_COMMA = re.compile(r"^([-+]?\d+(?:,\d+)?)\s*[;\t]\s*([-+]?\d+(?:,\d+)?)$")
+
+
+def area_lines(points: list[list[float]]) -> str:
+    """A stored area as the text the fallback field shows: one "latitude, longitude" a line."""
+    return "\n".join(f"{lat}, {lon}" for lat, lon in points)
+
+
+def parse_area(text: str) -> list[list[float]] | None:
+    """The polygon typed (or written by the map picker) as one "latitude, longitude" a line;
+    None when nothing was given. Every problem is said with the line it is on."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    numbered = [(number, line) for number, line in enumerate(lines, start=1) if line]
+    if not numbered:
+        return None
+    points: list[list[float]] = []
+    for number, line in numbered:
+        found = _POINT.match(line)
+        if found is None:
+            found = _POINT_DECIMAL_COMMA.match(line)
+        if found is None:
+            raise forms.ValidationError(
+                _(
+                    "Line %(line)s (“%(text)s”) is not two numbers: write the latitude and the "
+                    "longitude separated by a comma, for example 54.35, 18.65."
+                )
+                % {"line": number, "text": line[:60]}
+            )
+        lat, lon = (float(part.replace(",", ".")) for part in found.groups())
+        if not -90 <= lat <= 90 or not -180 <= lon <= 180:
+            raise forms.ValidationError(
+                _(
+                    "Line %(line)s is out of range: the latitude must be between -90 and 90 "
+                    "and the longitude between -180 and 180."
+                )
+                % {"line": number}
+            )
+        points.append([round(lat, 6), round(lon, 6)])
+    if len(points) > 1 and points[0] == points[-1]:
+        points.pop()  # a closed ring, as GIS tools write it: the last point repeats the first
+    if len(points) < AREA_MIN_POINTS:
+        raise forms.ValidationError(
+            _("An area needs at least %(min)s points; you gave %(count)s.")
+            % {"min": AREA_MIN_POINTS, "count": len(points)}
+        )
+    if len(points) > AREA_MAX_POINTS:
+        raise forms.ValidationError(
+            _("An area can have at most %(max)s points; you gave %(count)s.")
+            % {"max": AREA_MAX_POINTS, "count": len(points)}
+        )
+    if len({tuple(point) for point in points}) < AREA_MIN_POINTS:
+        raise forms.ValidationError(
+            _("An area needs at least %(min)s different points; some of yours repeat.")
+            % {"min": AREA_MIN_POINTS}
+        )
+    return points
+
+
 def _empty(value: Any) -> bool:
     return value in (None, "", [], {})
 
@@ -349,6 +414,7 @@ class AnswerForm(forms.Form):
         self.answers: dict[int, Any] = {}
         self.uploads: dict[int, UploadedFile] = {}
         self.map_used = False
+        self.area_used = False
         for question in questions:
             self._add_fields(question)
 
@@ -461,6 +527,24 @@ class AnswerForm(forms.Form):
             )
             self.initial[f"{name}_lat"] = (saved or {}).get("lat")
             self.initial[f"{name}_lon"] = (saved or {}).get("lon")
+        elif kind == QuestionKind.AREA:
+            # The text field is the answer: without JavaScript it is typed, with it the map
+            # picker (area-picker.js) writes the points clicked into it.
+            self.area_used = True
+            self.fields[name] = forms.CharField(
+                label=_("Points of the area, one “latitude, longitude” a line"),
+                required=False,
+                max_length=AREA_MAX_POINTS * 60,
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 5,
+                        "class": "area-points",
+                        "spellcheck": "false",
+                        "aria-describedby": f"{name}-how",
+                    }
+                ),
+            )
+            self.initial[name] = area_lines((saved or {}).get("points", []))
         elif kind == QuestionKind.FILE:
             extensions = config.get("extensions") or DEFAULT_EXTENSIONS
             self.fields[name] = forms.FileField(
@@ -538,6 +622,8 @@ class AnswerForm(forms.Form):
             return _("Choose an answer in every row.")
         if kind == QuestionKind.MAP:
             return _("Mark a place on the map, or type its latitude and longitude.")
+        if kind == QuestionKind.AREA:
+            return _("Outline the area: click at least 3 points on the map, or type them.")
         if kind == QuestionKind.FILE:
             return _("Attach a file.")
         return _("Answer this question.")
@@ -603,6 +689,9 @@ class AnswerForm(forms.Form):
             if lat is None or lon is None:
                 raise forms.ValidationError(_("Give both the latitude and the longitude."))
             return {"lat": round(lat, 6), "lon": round(lon, 6)}
+        if kind == QuestionKind.AREA:
+            points = parse_area(data.get(name) or "")
+            return None if points is None else {"points": points}
         if kind == QuestionKind.FILE:
             upload = data.get(name)
             if not upload:

@@ -56,6 +56,7 @@ class QuestionKind(models.TextChoices):
     NUMBER = "number", _("Number")
     DATE = "date", _("Date")
     MAP = "map", _("Point on a map")
+    AREA = "area", _("Area on a map")
     FILE = "file", _("File upload")
 
 
@@ -63,6 +64,10 @@ class QuestionKind(models.TextChoices):
 BRANCHING_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE)
 # Kinds whose configuration holds a list of choices.
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
+# An area answer is a polygon: {"points": [[lat, lon], ...]}, its ring left open (the last
+# point joins the first). Enough points to outline a park or a street, few enough to type.
+AREA_MIN_POINTS = 3
+AREA_MAX_POINTS = 50
 
 
 class Question(models.Model):

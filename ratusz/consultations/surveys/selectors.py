@@ -150,6 +150,47 @@ def submitted_responses(survey: Survey) -> QuerySet[Response]:
     return survey.responses.filter(submitted_at__isnull=False)
 
 
+def area_wkt(points: list[list[float]]) -> str:
+    """A polygon as WKT, which GIS tools read: longitude first, the ring closed."""
+    ring = [*points, points[0]] if points else []
+    return "POLYGON((" + ", ".join(f"{lon} {lat}" for lat, lon in ring) + "))"
+
+
+def area_centroid(points: list[list[float]]) -> tuple[float, float]:
+    """The centre of a polygon (latitude, longitude): the centroid of its surface, or the mean
+    of its points when it has none (all in a line). Flat geometry is exact enough for the
+    size of a city."""
+    twice_area = cx = cy = 0.0
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:] + points[:1], strict=True):
+        cross = lon1 * lat2 - lon2 * lat1
+        twice_area += cross
+        cx += (lon1 + lon2) * cross
+        cy += (lat1 + lat2) * cross
+    if abs(twice_area) < 1e-12:
+        return (
+            round(mean(lat for lat, _lon in points), 6),
+            round(mean(lon for _lat, lon in points), 6),
+        )
+    return round(cy / (3 * twice_area), 6), round(cx / (3 * twice_area), 6)
+
+
+@dataclass
+class AreaAnswer:
+    """One area answered, as staff see it: its points and where it is on OpenStreetMap."""
+
+    points: list[list[float]]
+    centre: tuple[float, float]
+
+    @property
+    def map_url(self) -> str:
+        lat, lon = self.centre
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
+
+    @property
+    def coordinates(self) -> str:
+        return "; ".join(f"{lat}, {lon}" for lat, lon in self.points)
+
+
 @dataclass
 class QuestionResult:
     question: Question
@@ -163,6 +204,7 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
     summary: list[tuple[str, str]] = field(default_factory=list)
     points: list[tuple[float, float]] = field(default_factory=list)
+    areas: list[AreaAnswer] = field(default_factory=list)
     files: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -193,7 +235,7 @@ def _counted(
 
 def question_results(survey: Survey, language: str, *, staff: bool) -> list[QuestionResult]:
     """Per question: how many answered, counts and percentages (choices, scales, matrices),
-    figures (numbers), the texts (open answers) and points (map)."""
+    figures (numbers), the texts (open answers), points (map) and polygons (area)."""
     answers = [r.answers for r in submitted_responses(survey).only("answers")]
     results: list[QuestionResult] = []
     for question in survey.questions.select_related("page").order_by(
@@ -268,6 +310,11 @@ def question_results(survey: Survey, language: str, *, staff: bool) -> list[Ques
                 result.summary = [(_("Earliest"), min(given)), (_("Latest"), max(given))]
         elif kind == QuestionKind.MAP:
             result.points = [(float(v["lat"]), float(v["lon"])) for v in given]
+        elif kind == QuestionKind.AREA:
+            for value in given:
+                points = [[float(lat), float(lon)] for lat, lon in value.get("points", [])]
+                if points:
+                    result.areas.append(AreaAnswer(points=points, centre=area_centroid(points)))
         elif kind == QuestionKind.FILE:
             if staff:
                 result.files = [(int(v["file"]), str(v.get("name", ""))) for v in given]
@@ -310,6 +357,8 @@ def answer_text(question: Question, value: Any, language: str) -> str:
         )
     if kind == QuestionKind.MAP:
         return f"{value['lat']}, {value['lon']}"
+    if kind == QuestionKind.AREA:
+        return area_wkt(value.get("points", []))
     if kind == QuestionKind.FILE:
         return str(value.get("name", ""))
     return str(value)

@@ -20,6 +20,8 @@ from ratusz.consultations.methods import Action
 from ratusz.consultations.models import Phase
 from ratusz.consultations.rules import ALLOWED, Decision, action_rule, can_act, is_project_staff
 from ratusz.consultations.surveys.models import (
+    AREA_MAX_POINTS,
+    AREA_MIN_POINTS,
     AnswerFile,
     Question,
     QuestionKind,
@@ -280,6 +282,26 @@ def _store_uploads(
     return stored
 
 
+def is_valid_area(value: Any) -> bool:
+    """Whether an area answer has the stored shape: {"points": [[lat, lon], ...]} with 3 to 50
+    points in range, at least 3 of them different. The answer form says what is wrong in
+    words; this keeps any other caller from storing a shape that results and exports cannot
+    read."""
+    points = value.get("points") if isinstance(value, dict) else None
+    if not isinstance(points, list) or not AREA_MIN_POINTS <= len(points) <= AREA_MAX_POINTS:
+        return False
+    for point in points:
+        if not (
+            isinstance(point, list | tuple)
+            and len(point) == 2
+            and all(isinstance(n, int | float) and not isinstance(n, bool) for n in point)
+            and -90 <= point[0] <= 90
+            and -180 <= point[1] <= 180
+        ):
+            return False
+    return len({(float(lat), float(lon)) for lat, lon in points}) >= AREA_MIN_POINTS
+
+
 Move = Literal["next", "back", "stay"]
 
 
@@ -304,6 +326,15 @@ def answer_page(
     if survey_problems(survey):
         raise Refused(_("This survey is being corrected by the city; please come back later."))
     page_questions = {q.pk: q for q in page.questions.all()}
+    for question_id, value in answers.items():
+        question = page_questions.get(question_id)
+        if (
+            question is not None
+            and question.kind == QuestionKind.AREA
+            and value not in (None, "", [], {})
+            and not is_valid_area(value)
+        ):
+            raise Refused(_("The area given is not a polygon of 3 to 50 points: outline it again."))
     with transaction.atomic():
         response = response_of(survey, respondent)
         if response is None:
