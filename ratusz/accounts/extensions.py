@@ -9,7 +9,9 @@ here from its `ready()`:
   so they follow the city's current settings), `save(user, cleaned_data)` runs inside the
   sign-up's transaction after the account is saved;
 - an invitation hook: `register_invitation_accepted_hook(hook)`, called with the invitation and
-  the account inside the acceptance's transaction.
+  the account inside the acceptance's transaction. A hook that must refuse the acceptance (the
+  plan has no staff seat left, say) raises `InvitationRefused(message)`: the transaction rolls
+  back, so no account is created or changed, and the acceptance page shows the message.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ if TYPE_CHECKING:
     from ratusz.accounts.models import Invitation, User
 
 InvitationAcceptedHook = Callable[["Invitation", "User"], None]
+
 EmailConfirmedHook = Callable[["User"], None]
+
+
+class InvitationRefused(Exception):
+    """Raised by an invitation hook to refuse the acceptance; `message` is for the person."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

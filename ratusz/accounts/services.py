@@ -69,6 +69,8 @@ def find_open_invitation(token: str, *, lock: bool = False) -> Invitation:
 
 
 def accept_invitation(*, token: str, full_name: str, password: str) -> User:
+    """Create (or update) the invited account. A hook may refuse the acceptance (it raises
+    extensions' InvitationRefused): everything rolls back and the invitation stays open."""
     with transaction.atomic():
         invitation = find_open_invitation(token, lock=True)
         user = User.objects.filter(email__iexact=invitation.email).first()
@@ -90,7 +92,8 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         # The invitation reached this address, so the address is confirmed.
         _set_verified_primary_email(user)
-        # Other apps finish the job (projects to manage, groups by role) in this transaction.
+        # Other apps finish the job (projects to manage, groups by role) in this transaction,
+        # and may refuse it (InvitationRefused), which undoes everything above.
         for hook in invitation_accepted_hooks():
             hook(invitation, user)
     return user

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ratusz.accounts import rules, selectors, services
 from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY
+from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.forms import AcceptInvitationForm, ConsentForm, DeleteAccountForm, ProfileForm
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import build_archive
@@ -40,6 +41,14 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationInvalid as invalid:
             return render(
                 request, "accounts/invitation_invalid.html", {"reason": invalid.reason}, status=410
+            )
+        except InvitationRefused as refused:
+            # Nothing was created: the page says why (e.g. no staff seat left in the plan).
+            return render(
+                request,
+                "accounts/invitation_accept.html",
+                {"form": form, "invitation": invitation, "refusal": refused.message},
+                status=400,
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("/")

@@ -16,17 +16,27 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.models import Invitation, Role, User
-from ratusz.accounts.services import accept_invitation
+from ratusz.accounts.services import accept_invitation, create_invitation
 from ratusz.billing.plans import PLANS, apply_plan
 from ratusz.consultations import selectors
+from ratusz.consultations import services as project_services
+from ratusz.consultations.events.models import Event
+from ratusz.consultations.events.services import EventDetails, create_event
 from ratusz.consultations.ideation.models import Idea
 from ratusz.consultations.ideation.services import NotAllowed, post_idea
 from ratusz.consultations.methods import Action
 from ratusz.consultations.models import Phase, Project, PublicationStatus
 from ratusz.consultations.people import selectors as people_selectors
 from ratusz.consultations.people import services as people_services
+from ratusz.consultations.polls.models import Poll
+from ratusz.consultations.proposals.models import Proposal, ProposalStatus
+from ratusz.consultations.proposals.services import submit_proposal
 from ratusz.consultations.rules import can_act
+from ratusz.consultations.surveys.models import Survey, SurveyPage
+from ratusz.consultations.volunteering.models import Cause
+from ratusz.consultations.voting.models import VotingCode
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.domains import add_custom_domain
@@ -276,6 +286,174 @@ def test_another_citys_projects_neither_count_nor_freeze(city, other_city, five_
         }
 
 
+# --- projects: the participation methods' staff pages --------------------------------------------
+
+METHODS = ("proposals", "survey", "poll", "voting", "events", "volunteering")
+EVENT_FORM = {
+    "title_pl": "Warsztaty",
+    "title_en": "Workshops",
+    "starts_at": "2031-03-01T18:00",
+    "ends_at": "2031-03-01T20:00",
+    "place_pl": "Ratusz",
+    "capacity": "20",
+}
+
+
+def make_methods_project(slug: str, author: User) -> Project:
+    """A published project with one phase of each method (proposals open now, the others one
+    after another), a proposal and an event to answer and to change."""
+    project = project_services.create_project(slug=slug, title={"pl": "Metody", "en": "Methods"})
+    start = timezone.now() - timedelta(days=1)
+    for number, method in enumerate(METHODS):
+        project_services.add_phase(
+            project=project,
+            method=method,
+            starts_at=start + timedelta(days=6 * number),
+            ends_at=start + timedelta(days=6 * number + 6),
+            title={"pl": method, "en": method},
+            options={"threshold": 2, "days": 30} if method == "proposals" else None,
+        )
+    project_services.publish_project(project=project)
+    submit_proposal(
+        author=author,
+        phase=project.phases.get(method="proposals"),
+        title="Ławki",
+        body="<p>Więcej ławek</p>",
+    )
+    starts = timezone.now() + timedelta(days=20)
+    create_event(
+        details=EventDetails(
+            title={"pl": "Spacer"},
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place={"pl": "Park"},
+            capacity=10,
+        ),
+        phase=project.phases.get(method="events"),
+    )
+    return project
+
+
+@pytest.fixture
+def methods(city, committed, resident) -> dict[str, Project]:
+    """On the premium plan: "otwarty" is published first (it keeps its place), then three
+    more; after the downgrade to the starter plan (3 active projects) "zamrozony" is read-only."""
+    change_plan(city, "premium", committed)
+    with city_context(city.ref):
+        made = {"writable": make_methods_project("otwarty", resident)}
+        for slug in ("drugi", "trzeci"):
+            make_project(slug)
+        made["read_only"] = make_methods_project("zamrozony", resident)
+    change_plan(city, "starter", committed)
+    with city_context(city.ref):
+        assert selectors.read_only_project_ids() == {made["read_only"].pk}
+    return made
+
+
+def method_phase(city, project: Project, method: str) -> Phase:
+    with city_context(city.ref):
+        return Phase.objects.get(project=project, method=method)
+
+
+def assert_refused(response) -> None:
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This project is read-only" in html and "3 active projects" in html
+    assert 'role="alert"' in html
+
+
+def test_the_survey_editor_refuses_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    frozen = method_phase(city, methods["read_only"], "survey")
+    open_phase = method_phase(city, methods["writable"], "survey")
+    assert client.get(f"/admin/surveys/{frozen.pk}/").status_code == 200  # still readable
+
+    refused = client.post(f"/admin/surveys/{frozen.pk}/pages/add/", {"title_pl": "Strona"})
+    assert_refused(refused)
+    texts = client.post(f"/admin/surveys/{frozen.pk}/", {"intro_pl": "Witamy"})
+    assert_refused(texts)
+    added = client.post(f"/admin/surveys/{open_phase.pk}/pages/add/", {"title_pl": "Strona"})
+    assert added.status_code == 302
+    with city_context(city.ref):
+        assert not SurveyPage.objects.filter(survey__phase=frozen, title__pl="Strona").exists()
+        assert not Survey.objects.filter(phase=frozen, intro__pl="Witamy").exists()
+        assert SurveyPage.objects.filter(survey__phase=open_phase, title__pl="Strona").exists()
+
+
+def test_polls_refuse_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    form = {"question_pl": "Czy?", "choices_pl": "Tak\nNie"}
+    frozen = method_phase(city, methods["read_only"], "poll")
+    open_phase = method_phase(city, methods["writable"], "poll")
+    assert_refused(client.post(f"/admin/polls/{frozen.pk}/", form))
+    assert client.post(f"/admin/polls/{open_phase.pk}/", form).status_code == 302
+    with city_context(city.ref):
+        assert not Poll.objects.filter(phase=frozen).exists()
+        assert Poll.objects.filter(phase=open_phase).count() == 1
+
+
+def test_voting_refuses_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    frozen = method_phase(city, methods["read_only"], "voting")
+    open_phase = method_phase(city, methods["writable"], "voting")
+    assert client.get(f"/admin/voting/{frozen.pk}/").status_code == 200
+    assert_refused(client.post(f"/admin/voting/{frozen.pk}/codes/", {"count": "5"}))
+    assert_refused(client.post(f"/admin/voting/{frozen.pk}/import/"))
+    printed = client.post(f"/admin/voting/{open_phase.pk}/codes/", {"count": "5"})
+    assert printed.status_code == 200
+    with city_context(city.ref):
+        assert not VotingCode.objects.filter(phase=frozen).exists()
+        assert VotingCode.objects.filter(phase=open_phase).count() == 5
+
+
+def test_events_refuse_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    frozen = method_phase(city, methods["read_only"], "events")
+    open_phase = method_phase(city, methods["writable"], "events")
+    with city_context(city.ref):
+        frozen_event = Event.objects.get(phase=frozen)
+        open_event = Event.objects.get(phase=open_phase)
+
+    assert_refused(client.post("/admin/events/new/", {**EVENT_FORM, "phase": frozen.pk}))
+    assert_refused(client.post(f"/admin/events/{frozen_event.pk}/", EVENT_FORM))
+    assert client.get(f"/admin/events/{frozen_event.pk}/").status_code == 200
+    created = client.post("/admin/events/new/", {**EVENT_FORM, "phase": open_phase.pk})
+    assert created.status_code == 302
+    assert client.post(f"/admin/events/{open_event.pk}/", EVENT_FORM).status_code == 302
+    with city_context(city.ref):
+        assert Event.objects.filter(phase=frozen).count() == 1
+        assert Event.objects.get(pk=frozen_event.pk).title == {"pl": "Spacer"}
+        assert Event.objects.filter(phase=open_phase).count() == 2
+        assert Event.objects.get(pk=open_event.pk).title["pl"] == "Warsztaty"
+
+
+def test_volunteering_refuses_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    form = {"title_pl": "Sadzenie drzew", "needed": "5"}
+    frozen = method_phase(city, methods["read_only"], "volunteering")
+    open_phase = method_phase(city, methods["writable"], "volunteering")
+    assert_refused(client.post(f"/admin/volunteering/phase/{frozen.pk}/", form))
+    assert client.post(f"/admin/volunteering/phase/{open_phase.pk}/", form).status_code == 302
+    with city_context(city.ref):
+        assert not Cause.objects.filter(phase=frozen).exists()
+        assert Cause.objects.filter(phase=open_phase).count() == 1
+
+
+def test_proposal_answers_refuse_a_read_only_project(city, methods, city_admin):
+    client = english(city, city_admin)
+    answer = {"status": "accepted", "answer": "<p>Zrobimy to.</p>"}
+    with city_context(city.ref):
+        frozen = Proposal.objects.get(project=methods["read_only"])
+        open_one = Proposal.objects.get(project=methods["writable"])
+    assert client.get(f"/admin/proposals/{frozen.pk}/").status_code == 200
+    assert_refused(client.post(f"/admin/proposals/{frozen.pk}/", answer))
+    assert client.post(f"/admin/proposals/{open_one.pk}/", answer).status_code == 302
+    with city_context(city.ref):
+        assert Proposal.objects.get(pk=frozen.pk).status == frozen.status
+        assert not frozen.status_changes.filter(answered_by=city_admin).exists()
+        assert Proposal.objects.get(pk=open_one.pk).status == ProposalStatus.ACCEPTED
+
+
 # --- the cost of the check -----------------------------------------------------------------------
 
 
@@ -375,6 +553,91 @@ def test_staff_beyond_the_seats_keep_their_access_but_nobody_new_joins(
         people_services.change_role(admin=city_admin, user=staff[1], role=Role.RESIDENT)
         people_services.change_role(admin=city_admin, user=resident, role=Role.PROJECT_MANAGER)
         assert people_selectors.staff_count() == 2
+
+
+def _invite(admin: User, email: str) -> str:
+    return people_services.invite_staff(
+        admin=admin,
+        email=email,
+        role=Role.PROJECT_MANAGER,
+        accept_url=_accept_url,
+        city_name="Gdańsk",
+    ).token
+
+
+def _accept_form(name: str) -> dict[str, str]:
+    return {"full_name": name, "password": PASSWORD, "password_again": PASSWORD}
+
+
+def test_an_invitation_sent_before_the_downgrade_cannot_take_a_seat_after_it(
+    city, city_admin, resident, committed
+):
+    change_plan(city, "premium", committed)
+    with city_context(city.ref):
+        late = _invite(city_admin, "spozniona@gdansk.example")
+        promoted = _invite(city_admin, resident.email)  # an existing resident's account
+        _join_staff(city_admin, "b@gdansk.example")
+        assert people_selectors.staff_count() == 2
+    connection.set_schema_to_public()
+    with committed():
+        set_entitlements(city=city.model, limits={**PLANS["starter"].limits, "staff_seats": 2})
+
+    client = english(city)
+    page = client.post(f"/invitation/{late}/", _accept_form("Spóźniona"))
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Your plan allows 2 staff seats and 2 are in use." in html
+    assert "choosing a bigger plan under Billing" in html and 'role="alert"' in html
+    assert 'value="Spóźniona"' in html  # what was typed is kept for a later try
+    with city_context(city.ref):
+        # Nothing was created, and the invitation stays open for when a seat is free.
+        assert not User.objects.filter(email="spozniona@gdansk.example").exists()
+        assert Invitation.objects.get(email="spozniona@gdansk.example").accepted_at is None
+        with pytest.raises(InvitationRefused, match="2 staff seats"):
+            accept_invitation(token=promoted, full_name="Anna", password=PASSWORD)
+        resident.refresh_from_db()
+        assert resident.role == Role.RESIDENT and not resident.is_staff
+        assert people_selectors.staff_count() == 2
+    assert "_auth_user_id" not in client.session  # nobody was signed in
+
+    connection.set_schema_to_public()
+    with committed():
+        set_entitlements(city=city.model, limits={**PLANS["starter"].limits, "staff_seats": 3})
+    accepted = client.post(f"/invitation/{late}/", _accept_form("Spóźniona"))
+    assert accepted.status_code == 302
+    with city_context(city.ref):
+        joined = User.objects.get(email="spozniona@gdansk.example")
+        assert joined.role == Role.PROJECT_MANAGER
+        assert people_selectors.staff_count() == 3
+
+
+def test_the_first_administrators_invitation_is_always_accepted(city, committed):
+    """The invitation made when the city is provisioned: without an administrator nobody could
+    choose a bigger plan, so the seats are not checked while the city has none."""
+    with city_context(city.ref):
+        User.objects.create_user(
+            "kierowniczka@gdansk.example", PASSWORD, role=Role.PROJECT_MANAGER, is_staff=True
+        )
+        first = create_invitation(
+            email="prezydent@gdansk.example", full_name="", role=Role.ADMINISTRATOR, valid_days=14
+        )
+    connection.set_schema_to_public()
+    with committed():
+        set_entitlements(city=city.model, limits={**PLANS["starter"].limits, "staff_seats": 1})
+
+    response = english(city).post(f"/invitation/{first.token}/", _accept_form("Prezydent"))
+    assert response.status_code == 302
+    with city_context(city.ref):
+        admin = User.objects.get(email="prezydent@gdansk.example")
+        assert admin.role == Role.ADMINISTRATOR and admin.is_staff
+        assert people_selectors.staff_count() == 2  # over the limit, but the city has its admin
+        # A second administrator's invitation is a seat like any other.
+        second = create_invitation(
+            email="zastepca@gdansk.example", full_name="", role=Role.ADMINISTRATOR, valid_days=14
+        )
+        with pytest.raises(InvitationRefused, match="staff seats and 2 are in use"):
+            accept_invitation(token=second.token, full_name="Zastępca", password=PASSWORD)
+        assert not User.objects.filter(email="zastepca@gdansk.example").exists()
 
 
 # --- custom domains ------------------------------------------------------------------------------

@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    managed_projects,
+    refuse_writes_to_read_only,
+    staff_required,
+)
 from ratusz.consultations.events import selectors, services
 from ratusz.consultations.events.forms import EventForm
 from ratusz.consultations.events.models import Event, RegistrationStatus
@@ -35,10 +39,13 @@ def managed_events(user: User) -> QuerySet[Event]:
     return selectors.with_counts(Event.objects.filter(scope)).select_related("project", "phase")
 
 
-def _managed_event(user: User, event_id: int) -> Event:
-    event = managed_events(user).filter(pk=event_id).first()
+def _managed_event(request: HttpRequest, event_id: int) -> Event:
+    """An event this staff member manages (404 otherwise); a POST changing an event of a
+    read-only project is refused here. City-wide events belong to no project: never read-only."""
+    event = managed_events(_staff(request)).filter(pk=event_id).first()
     if event is None:
         raise Http404
+    refuse_writes_to_read_only(request, event.project)
     return event
 
 
@@ -83,10 +90,10 @@ def event_create(request: HttpRequest) -> HttpResponse:
     with timezone.override(city_of(request).time_zone):
         form = _form(request, user, initial={"phase": request.GET.get("phase")})
         if request.method == "POST" and form.is_valid():
+            phase = form.cleaned_data.get("phase")
+            refuse_writes_to_read_only(request, phase.project if phase is not None else None)
             try:
-                event = services.create_event(
-                    details=form.details(), phase=form.cleaned_data.get("phase")
-                )
+                event = services.create_event(details=form.details(), phase=phase)
             except services.Refused as problem:
                 form.add_error(None, str(problem))
             else:
@@ -101,7 +108,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     user = _staff(request)
-    event = _managed_event(user, event_id)
+    event = _managed_event(request, event_id)
     with timezone.override(city_of(request).time_zone):
         initial = {
             "phase": event.phase_id,
@@ -140,8 +147,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 @staff_required
 def attendance_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     """Who registered (and who waits), for the sign-in sheet at the door."""
-    user = _staff(request)
-    event = _managed_event(user, event_id)
+    event = _managed_event(request, event_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendance.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.emails import queue_email
+from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.selectors import STAFF_ROLES
 from ratusz.accounts.services import IssuedInvitation, create_invitation
@@ -43,7 +44,7 @@ from ratusz.consultations.people.models import (
     RuleType,
 )
 from ratusz.consultations.people.selectors import RuleBroken
-from ratusz.tenants.entitlements import check_limit
+from ratusz.tenants.entitlements import LimitReached, check_limit
 
 INVITATION_VALID_DAYS = 14
 
@@ -101,11 +102,32 @@ def invite_staff(
 
 
 def on_invitation_accepted(invitation: Invitation, user: User) -> None:
-    """Accounts' hook: the invited project manager gets their projects; groups by role follow."""
+    """Accounts' hook: the invited project manager gets their projects; groups by role follow.
+
+    The plan's staff seats are checked again here: an invitation sent before a downgrade may be
+    accepted after it. Refusing raises accounts' InvitationRefused, which rolls the whole
+    acceptance back (no account is created) and shows the limit's message on the page.
+    """
+    _check_staff_seat(invitation, user)
     invited = InvitedProjects.objects.filter(invitation=invitation).first()
     if invited is not None and user.role == Role.PROJECT_MANAGER:
         user.managed_projects.add(*invited.projects.all())
     refresh_memberships(user=user)
+
+
+def _check_staff_seat(invitation: Invitation, user: User) -> None:
+    if invitation.role not in STAFF_ROLES:
+        return
+    # The city's first administrator, invited when the city was provisioned, always gets in: a
+    # city without an administrator could not even choose a bigger plan.
+    if invitation.role == Role.ADMINISTRATOR and selectors.is_last_administrator(user):
+        return
+    # The account already has its staff role (accounts saved it); count the seats before it.
+    others = User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(pk=user.pk).count()
+    try:
+        check_limit("staff_seats", used=others)
+    except LimitReached as reached:
+        raise InvitationRefused(reached.message) from reached
 
 
 def revoke_invitation(*, admin: User, invitation: Invitation) -> None:

@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    managed_projects,
+    refuse_writes_to_read_only,
+    staff_required,
+)
 from ratusz.consultations.models import Phase
 from ratusz.consultations.polls import selectors, services
 from ratusz.consultations.polls.forms import PollForm
@@ -24,6 +28,8 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _phase(request: HttpRequest, phase_id: int) -> Phase:
+    """A poll phase this staff member manages (404 otherwise); a POST to a read-only project
+    is refused here, before anything is written."""
     phase = (
         Phase.objects.select_related("project")
         .filter(
@@ -33,6 +39,7 @@ def _phase(request: HttpRequest, phase_id: int) -> Phase:
     )
     if phase is None:
         raise Http404
+    refuse_writes_to_read_only(request, phase.project)
     return phase
 
 

@@ -9,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    managed_projects,
+    refuse_writes_to_read_only,
+    staff_required,
+)
 from ratusz.consultations.models import Phase
 from ratusz.consultations.proposals import selectors, services
 from ratusz.consultations.proposals.forms import AnswerForm
@@ -43,6 +47,8 @@ def proposal_answer(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.managed_proposals(managed_projects(user)).filter(pk=proposal_id).first()
     if proposal is None:
         raise Http404
+    # An answer changes the proposal of a read-only project: refused before anything is saved.
+    refuse_writes_to_read_only(request, proposal.project)
     form = AnswerForm(request.POST or None, initial={"status": proposal.status})
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    managed_projects,
+    refuse_writes_to_read_only,
+    staff_required,
+)
 from ratusz.consultations.insight.clustering import cluster_texts
 from ratusz.consultations.models import Phase
 from ratusz.consultations.reports.charts import svg
@@ -40,7 +44,8 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _phase(request: HttpRequest, phase_id: int) -> Phase:
-    """A survey phase of a project this staff member manages; 404 otherwise."""
+    """A survey phase of a project this staff member manages; 404 otherwise. Every page that
+    changes the survey comes here first, so a POST to a read-only project stops here."""
     phase = (
         Phase.objects.select_related("project")
         .filter(
@@ -52,6 +57,7 @@ def _phase(request: HttpRequest, phase_id: int) -> Phase:
     )
     if phase is None:
         raise Http404
+    refuse_writes_to_read_only(request, phase.project)
     return phase
 
 

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.backoffice.access import (
+    managed_projects,
+    refuse_writes_to_read_only,
+    staff_required,
+)
 from ratusz.consultations.models import Phase
 from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
@@ -20,6 +24,8 @@ from ratusz.consultations.volunteering.forms import CauseForm
 
 
 def _phase(request: HttpRequest, phase_id: int) -> Phase:
+    """A volunteering phase this staff member manages (404 otherwise); a POST to a read-only
+    project is refused here, before anything is written."""
     user: User = request.user  # type: ignore[assignment]  # staff_required let only staff in
     phase = (
         Phase.objects.select_related("project")
@@ -28,6 +34,7 @@ def _phase(request: HttpRequest, phase_id: int) -> Phase:
     )
     if phase is None:
         raise Http404
+    refuse_writes_to_read_only(request, phase.project)
     return phase
 
 

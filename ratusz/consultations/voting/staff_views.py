@@ -15,6 +15,7 @@ from ratusz.accounts.models import User
 from ratusz.consultations.backoffice.access import (
     administrator_required,
     managed_projects,
+    refuse_writes_to_read_only,
     staff_required,
 )
 from ratusz.consultations.models import Phase
@@ -36,7 +37,8 @@ from ratusz.consultations.voting.rules import limits_of
 
 
 def _phase_or_404(request: HttpRequest, phase_id: int) -> Phase:
-    """A voting phase of a project this staff member manages; 404 otherwise (no leak)."""
+    """A voting phase of a project this staff member manages; 404 otherwise (no leak). A POST
+    (candidates, costs, paper votes, codes) to a read-only project is refused here."""
     user: User = request.user  # type: ignore[assignment]  # staff_required: logged in
     phase = (
         Phase.objects.select_related("project")
@@ -45,6 +47,7 @@ def _phase_or_404(request: HttpRequest, phase_id: int) -> Phase:
     )
     if phase is None:
         raise Http404
+    refuse_writes_to_read_only(request, phase.project)
     return phase
 
 
