@@ -9,7 +9,7 @@ plane keeps that second switch). Reads are cached per city and forgotten after e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import City
@@ -42,6 +42,20 @@ LIMITS: dict[str, Promise] = {
     "active_projects": gettext_lazy("active projects"),
     "campaigns_per_month": gettext_lazy("e-mail campaigns per month"),
     "storage_mb": gettext_lazy("megabytes of storage"),
+}
+
+# The same, counted, in the plural forms of the language ("2 miejsca", "5 miejsc").
+LIMIT_UNITS: dict[str, Callable[[int], str]] = {
+    "staff_seats": lambda n: ngettext("%(count)s staff seat", "%(count)s staff seats", n),
+    "active_projects": lambda n: ngettext(
+        "%(count)s active project", "%(count)s active projects", n
+    ),
+    "campaigns_per_month": lambda n: ngettext(
+        "%(count)s e-mail campaign a month", "%(count)s e-mail campaigns a month", n
+    ),
+    "storage_mb": lambda n: ngettext(
+        "%(count)s megabyte of storage", "%(count)s megabytes of storage", n
+    ),
 }
 
 CACHE_TTL = 600
@@ -71,9 +85,9 @@ class LimitReached(Exception):
     def __init__(self, name: str, limit: int, used: int) -> None:
         self.name, self.limit, self.used = name, limit, used
         self.message = _(
-            "Your plan allows %(limit)s %(what)s and %(used)s are in use. An administrator can "
-            "raise the limit by choosing a bigger plan under Billing in the back office."
-        ) % {"limit": limit, "what": LIMITS[name], "used": used}
+            "Your plan allows %(allowed)s and %(used)s are in use. An administrator can raise "
+            "the limit by choosing a bigger plan under Billing in the back office."
+        ) % {"allowed": LIMIT_UNITS[name](limit) % {"count": limit}, "used": used}
         super().__init__(self.message)
 
 

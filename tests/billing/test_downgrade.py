@@ -635,7 +635,7 @@ def test_the_first_administrators_invitation_is_always_accepted(city, committed)
         second = create_invitation(
             email="zastepca@gdansk.example", full_name="", role=Role.ADMINISTRATOR, valid_days=14
         )
-        with pytest.raises(InvitationRefused, match="staff seats and 2 are in use"):
+        with pytest.raises(InvitationRefused, match="allows 1 staff seat and 2 are in use"):
             accept_invitation(token=second.token, full_name="Zastępca", password=PASSWORD)
         assert not User.objects.filter(email="zastepca@gdansk.example").exists()
 

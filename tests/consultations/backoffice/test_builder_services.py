@@ -261,7 +261,7 @@ def test_publishing_respects_the_plans_limit_of_active_projects(city, in_city):
     forget_entitlements(city.model.pk)  # on commit in production; tests roll back
     with pytest.raises(LimitReached) as refused:
         services.publish_project(project=draft)
-    assert "Your plan allows 1 active projects and 1 are in use" in refused.value.message
+    assert "Your plan allows 1 active project and 1 are in use" in refused.value.message
     draft.refresh_from_db()
     assert draft.status == PublicationStatus.DRAFT
     # Publishing again what is already published does not count twice.

@@ -176,7 +176,7 @@ def test_publishing_checks_the_timeline_and_the_plans_limit(city, city_admin, pr
     forget_entitlements(city.model.pk)  # on commit in production; tests roll back
     response = client.post("/admin/projects/drugi/publish/", follow=True)
     assert response.status_code == 200
-    assert "Your plan allows 1 active projects and 1 are in use" in response.content.decode()
+    assert "Your plan allows 1 active project and 1 are in use" in response.content.decode()
     assert reload(city, draft).status == PublicationStatus.DRAFT
     assert reload(city, empty).status == PublicationStatus.DRAFT
 

@@ -163,7 +163,7 @@ def test_a_role_change_past_the_staff_seats_shows_the_plans_message(city, city_a
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Your plan allows 1 staff seats and 1 are in use." in html
+    assert "Your plan allows 1 staff seat and 1 are in use." in html
     with city_context(city.ref):
         resident.refresh_from_db()
         assert resident.role == Role.RESIDENT
@@ -195,7 +195,7 @@ def test_an_invitation_past_the_staff_seats_is_refused_on_the_page(city, city_ad
         "/admin/people/invite/", {"email": "nowy@gdansk.example", "role": "administrator"}
     )
     assert response.status_code == 400
-    assert "Your plan allows 1 staff seats" in response.content.decode()
+    assert "Your plan allows 1 staff seat" in response.content.decode()
     assert 'role="alert"' in response.content.decode()
     with city_context(city.ref):
         assert not Invitation.objects.filter(email="nowy@gdansk.example").exists()
