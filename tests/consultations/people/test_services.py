@@ -279,7 +279,7 @@ def test_promoting_past_the_plans_staff_seats_is_refused(city, city_admin, resid
     with city_context(city.ref):
         with pytest.raises(LimitReached) as refused:
             services.change_role(admin=city_admin, user=resident, role=Role.PROJECT_MANAGER)
-        assert "staff seats" in refused.value.message
+        assert "allows 1 staff seat and 1 are in use" in refused.value.message
         assert "1" in refused.value.message
         resident.refresh_from_db()
         assert resident.role == Role.RESIDENT
@@ -316,7 +316,7 @@ def test_an_invitation_past_the_staff_seats_is_refused_with_the_plans_message(ci
     connection.set_schema_to_public()
     set_entitlements(city=city.model, limits={"staff_seats": 1})
     with city_context(city.ref):
-        with pytest.raises(LimitReached, match="staff seats"):
+        with pytest.raises(LimitReached, match="allows 1 staff seat and 1 are in use"):
             services.invite_staff(
                 admin=city_admin,
                 email="x@example.com",
