@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from ratusz.billing.selectors import billing_blocked
+from ratusz.tenants.models import CityStatus
 
 # Paths staff may still open: billing itself, and signing in or out.
 ALWAYS_OPEN = ("/admin/billing/", "/accounts/")
@@ -25,6 +26,8 @@ class TrialEndedMiddleware:
         city = getattr(request, "city", None)
         if (
             city is not None
+            # Only a city in its trial can be blocked: the routed city says so without a query.
+            and city.status == CityStatus.TRIAL
             and request.path.startswith("/admin/")
             and not request.path.startswith(ALWAYS_OPEN)
             and billing_blocked(city.id)

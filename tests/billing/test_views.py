@@ -157,3 +157,33 @@ def test_after_an_unpaid_trial_staff_see_only_billing(city, city_admin, manual_m
     assert response.status_code == 302 and response["Location"] == "/admin/billing/"
     assert client.get("/admin/billing/").status_code == 200
     assert city.client().get("/").status_code == 200  # residents still see the portal
+
+
+def test_after_an_unpaid_trial_staff_are_sent_to_choose_a_plan(
+    city, other_city, city_admin, manual_mode, committed, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from ratusz.tenants.routing import forget_city
+
+    with committed():
+        in_trial(city)
+    account = services.ensure_account(city=city.model)
+    BillingAccount.objects.filter(pk=account.pk).update(
+        trial_ends_at=timezone.now() - timedelta(days=1)
+    )
+    forget_city(city.model.pk)
+    client = login(city, city_admin)
+    blocked = client.get("/admin/")
+    assert blocked.status_code == 302 and blocked["Location"] == "/admin/billing/"
+    assert client.get("/admin/billing/").status_code == 200  # choosing a plan stays open
+    assert city.client().get("/").status_code == 200  # residents still read the portal
+    # A city out of its trial is never asked: the routed city's status answers, no query.
+    from django.test import RequestFactory
+
+    from ratusz.billing.middleware import TrialEndedMiddleware
+
+    request = RequestFactory().get("/admin/")
+    request.city = other_city.ref  # type: ignore[attr-defined]  # as routing sets it
+    with django_assert_max_num_queries(0):
+        TrialEndedMiddleware(lambda r: None)(request)  # type: ignore[arg-type, return-value]
