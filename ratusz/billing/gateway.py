@@ -8,6 +8,8 @@ very same code at a local stand-in server.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,6 +89,17 @@ def _dict(obj: Any) -> dict[str, Any]:
 
 def _when(timestamp: int | None) -> datetime | None:
     return None if not timestamp else datetime.fromtimestamp(int(timestamp), tz=UTC)
+
+
+def idempotency_key(kind: str, city_id: int, params: dict[str, Any]) -> str:
+    """The same request for the same city is the same operation at Stripe for 24 hours.
+
+    The key is derived from everything the request sends, so a retry after our own
+    transaction failed (Stripe made the object, we never stored its id) gets the object back
+    instead of a second one, and a request that differs in anything is a new operation
+    (Stripe refuses a key reused with other parameters)."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    return f"ratusz-{kind}-{city_id}-{digest[:40]}"
 
 
 # --- Plans -----------------------------------------------------------------------------------
@@ -215,7 +228,9 @@ def save_customer(*, customer_id: str, details: CustomerDetails) -> str:
         if not customer_id:
             if details.tax_id:
                 params["tax_id_data"] = [{"type": details.tax_id_type, "value": details.tax_id}]
-            return str(stripe_client.v1.customers.create(cast(Any, params)).id)
+            key = idempotency_key("customer", details.city_id, params)
+            created = stripe_client.v1.customers.create(cast(Any, params), {"idempotency_key": key})
+            return str(created.id)
         stripe_client.v1.customers.update(customer_id, cast(Any, params))
         tax_ids = _dict(stripe_client.v1.customers.tax_ids.list(customer_id))["data"]
         if [t["value"] for t in tax_ids] != ([details.tax_id] if details.tax_id else []):
@@ -241,6 +256,17 @@ def credit_customer(*, customer_id: str, amount: int, currency: str, reason: str
 # --- Subscriptions ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    status: str  # open, complete or expired
+    price_id: str  # the price it sells (kept in its metadata)
+    subscription: str
+    customer: str
+    city_id: str
+
+
 def create_checkout_session(
     *,
     customer_id: str,
@@ -248,40 +274,81 @@ def create_checkout_session(
     city_id: int,
     success_url: str,
     cancel_url: str,
-) -> str:
-    """A Checkout Session paying by card; returns the URL to send the administrator to."""
+) -> CheckoutSession:
+    """A Checkout Session paying by card, for the administrator to be sent to."""
     metadata = {"city_id": str(city_id)}
+    params: dict[str, Any] = {
+        "mode": "subscription",
+        "customer": customer_id,
+        "line_items": [{"price": price_id, "quantity": 1}],
+        "client_reference_id": str(city_id),
+        "metadata": {**metadata, "price_id": price_id},
+        "subscription_data": {"metadata": metadata},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
     with calling_stripe():
         session = client().v1.checkout.sessions.create(
-            {
-                "mode": "subscription",
-                "customer": customer_id,
-                "line_items": [{"price": price_id, "quantity": 1}],
-                "client_reference_id": str(city_id),
-                "metadata": metadata,
-                "subscription_data": {"metadata": metadata},
-                "success_url": success_url,
-                "cancel_url": cancel_url,
-            }
+            cast(Any, params),
+            {"idempotency_key": idempotency_key("checkout", city_id, params)},
         )
-    return str(session.url)
+    return checkout_session(_dict(session))
+
+
+def checkout_session(session: dict[str, Any]) -> CheckoutSession:
+    metadata = session.get("metadata") or {}
+    return CheckoutSession(
+        id=str(session["id"]),
+        url=str(session.get("url") or ""),
+        status=str(session.get("status") or ""),
+        price_id=str(metadata.get("price_id") or ""),
+        subscription=str(session.get("subscription") or ""),
+        customer=str(session.get("customer") or ""),
+        city_id=str(session.get("client_reference_id") or metadata.get("city_id") or ""),
+    )
+
+
+def expire_checkout_session(session_id: str) -> None:
+    """Close a payment page nobody paid yet, so it cannot be paid besides a newer one."""
+    with calling_stripe():
+        client().v1.checkout.sessions.expire(session_id)
 
 
 def create_invoiced_subscription(
     *, customer_id: str, price_id: str, city_id: int, days_until_due: int
 ) -> dict[str, Any]:
     """A subscription paid by bank transfer against invoices Stripe e-mails."""
+    params: dict[str, Any] = {
+        "customer": customer_id,
+        "items": [{"price": price_id, "quantity": 1}],
+        "collection_method": "send_invoice",
+        "days_until_due": days_until_due,
+        "metadata": {"city_id": str(city_id)},
+    }
     with calling_stripe():
         subscription = client().v1.subscriptions.create(
-            {
-                "customer": customer_id,
-                "items": [{"price": price_id, "quantity": 1}],
-                "collection_method": "send_invoice",
-                "days_until_due": days_until_due,
-                "metadata": {"city_id": str(city_id)},
-            }
+            cast(Any, params),
+            {"idempotency_key": idempotency_key("subscription", city_id, params)},
         )
     return subscription_state(_dict(subscription))
+
+
+# Statuses of a subscription that is still the customer's (not ended): a new one must not be
+# made beside it.
+LIVE_STATUSES = ("trialing", "active", "incomplete", "past_due", "paused")
+
+
+def live_subscription(customer_id: str) -> dict[str, Any] | None:
+    """The customer's subscription that has not ended, if Stripe has one: a checkout paid a
+    moment ago whose webhook has not arrived yet counts."""
+    with calling_stripe():
+        page = _dict(
+            client().v1.subscriptions.list({"customer": customer_id, "status": "all", "limit": 10})
+        )
+    for subscription in page["data"]:
+        if subscription.get("status") in LIVE_STATUSES:
+            return subscription_state(subscription)
+    return None
 
 
 def change_subscription_price(*, subscription_id: str, price_id: str) -> dict[str, Any]:
@@ -321,15 +388,9 @@ def subscription_state(subscription: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def retrieve_checkout_session(session_id: str) -> dict[str, Any]:
+def retrieve_checkout_session(session_id: str) -> CheckoutSession:
     with calling_stripe():
-        session = _dict(client().v1.checkout.sessions.retrieve(session_id))
-    return {
-        "subscription": session.get("subscription") or "",
-        "customer": session.get("customer") or "",
-        "city_id": session.get("client_reference_id")
-        or (session.get("metadata") or {}).get("city_id"),
-    }
+        return checkout_session(_dict(client().v1.checkout.sessions.retrieve(session_id)))
 
 
 def create_portal_session(*, customer_id: str, return_url: str) -> str:

@@ -60,6 +60,9 @@ class BillingAccount(models.Model):
 
     stripe_customer_id = models.CharField(max_length=64, blank=True, db_index=True)
     stripe_subscription_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # The payment page (Stripe Checkout) made for the last card choice: while it is open the
+    # same choice reuses it, and a different choice closes it, so two pages are never paid.
+    checkout_session_id = models.CharField(max_length=255, blank=True)
     subscription_status = models.CharField(
         _("subscription"), max_length=20, choices=SubscriptionStatus.choices, blank=True
     )
@@ -218,6 +221,9 @@ class WebhookEvent(models.Model):
     payload: models.JSONField[dict[str, Any], dict[str, Any]] = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # When its processing was last handed to the broker; empty while it never was (the broker
+    # was down when it arrived): the sweeper queues those (and stale ones) again.
+    queued_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
 

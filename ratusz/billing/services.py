@@ -2,8 +2,9 @@
 and payments recorded by hand, operators' adjustments, and the city lifecycle they drive.
 
 A city's lifecycle status moves only through `ratusz.tenants.services.change_city_status`.
-Stripe is called before anything is written here, so a Stripe failure leaves our rows as
-they were (nothing half-made).
+Stripe is called inside the transaction that then writes what it answered, with the billing
+account's row locked, so a Stripe failure leaves our rows as they were (nothing half-made) and
+two requests for the same city never both make something at Stripe.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -260,47 +261,46 @@ def choose_plan(
     now: datetime | None = None,
 ) -> PlanChoice:
     """An administrator chooses a plan: by card (Stripe Checkout), by invoice (a Stripe
-    subscription paid by bank transfer), or, without Stripe, recorded for manual invoicing."""
+    subscription paid by bank transfer), or, without Stripe, recorded for manual invoicing.
+
+    One choice at a time per city: the billing account's row stays locked from the first
+    look at it until what Stripe made is stored, so a second click (a double submit, another
+    tab, another administrator) waits and then finds the first one's customer, subscription
+    or open payment page instead of making its own. What is made at Stripe carries an
+    idempotency key, so a retry after a failure here gets the same object back."""
     plan = get_plan(plan_code)
     account = ensure_account(city=city)
     if not gateway.stripe_enabled():
         return _choose_plan_manually(account, city, plan, interval, currency, method, actor, now)
-    if not account.has_legal_details:
-        raise BillingRefused(
-            _("Fill in the legal details for invoices first (name, address, tax ID).")
-        )
     lookup_key = plan.lookup_key(interval=interval, currency=currency)
-    price_id = gateway.price_id_for(lookup_key)
-    if account.stripe_subscription_id and account.subscription_status in GOOD | OVERDUE:
-        state = gateway.change_subscription_price(
-            subscription_id=account.stripe_subscription_id, price_id=price_id
-        )
-        apply_subscription_state(account=account, state=state, now=now)
-        _history(account, "plan_changed", _("Plan changed to %(plan)s.") % {"plan": plan.name})
-        return PlanChoice(account, None, _("Your plan is now %(plan)s.") % {"plan": plan.name})
-    customer_id = account.stripe_customer_id or gateway.save_customer(
-        customer_id="", details=customer_details(account)
-    )
-    if method == CollectionMethod.CARD:
-        url = gateway.create_checkout_session(
-            customer_id=customer_id,
+    with transaction.atomic():
+        account = BillingAccount.objects.select_for_update().get(pk=account.pk)
+        if not account.has_legal_details:
+            raise BillingRefused(
+                _("Fill in the legal details for invoices first (name, address, tax ID).")
+            )
+        price_id = gateway.price_id_for(lookup_key)
+        if not account.stripe_customer_id:
+            account.stripe_customer_id = gateway.save_customer(
+                customer_id="", details=customer_details(account)
+            )
+            account.save(update_fields=["stripe_customer_id", "updated_at"])
+        if not (account.stripe_subscription_id and account.subscription_status in KEPT):
+            # Stripe may know of a subscription we have not heard of yet (a checkout paid a
+            # moment ago, its webhook still on the way): it is the one to change.
+            live = gateway.live_subscription(account.stripe_customer_id)
+            if live is not None:
+                account = apply_subscription_state(account=account, state=live, now=now)
+        if account.stripe_subscription_id and account.subscription_status in KEPT:
+            return _change_plan(account, plan, interval, currency, price_id, actor, now)
+        if method == CollectionMethod.CARD:
+            return _checkout(account, city, price_id, success_url, cancel_url)
+        state = gateway.create_invoiced_subscription(
+            customer_id=account.stripe_customer_id,
             price_id=price_id,
             city_id=city.pk,
-            success_url=success_url,
-            cancel_url=cancel_url,
+            days_until_due=invoice_days_until_due(),
         )
-        BillingAccount.objects.filter(pk=account.pk).update(stripe_customer_id=customer_id)
-        account.stripe_customer_id = customer_id
-        return PlanChoice(account, url, _("Continue to the payment page."))
-    state = gateway.create_invoiced_subscription(
-        customer_id=customer_id,
-        price_id=price_id,
-        city_id=city.pk,
-        days_until_due=invoice_days_until_due(),
-    )
-    with transaction.atomic():
-        BillingAccount.objects.filter(pk=account.pk).update(stripe_customer_id=customer_id)
-        account.stripe_customer_id = customer_id
         account = apply_subscription_state(account=account, state=state, now=now)
         _history(
             account,
@@ -314,6 +314,56 @@ def choose_plan(
         _("Your plan is now %(plan)s. The invoice will be e-mailed to %(email)s.")
         % {"plan": plan.name, "email": account.billing_email or account.legal_name},
     )
+
+
+# Subscriptions a new choice changes rather than replaces: they are still the city's.
+KEPT = GOOD | OVERDUE | {SubscriptionStatus.INCOMPLETE, SubscriptionStatus.PAUSED}
+
+
+def _change_plan(
+    account: BillingAccount,
+    plan: Plan,
+    interval: str,
+    currency: str,
+    price_id: str,
+    actor: str,
+    now: datetime | None,
+) -> PlanChoice:
+    done = _("Your plan is now %(plan)s.") % {"plan": plan.name}
+    if (account.plan, account.interval, account.currency) == (plan.code, interval, currency):
+        return PlanChoice(account, None, done)  # chosen already (a second click): no change
+    state = gateway.change_subscription_price(
+        subscription_id=account.stripe_subscription_id, price_id=price_id
+    )
+    account = apply_subscription_state(account=account, state=state, now=now)
+    _history(
+        account, "plan_changed", _("Plan changed to %(plan)s.") % {"plan": plan.name}, actor=actor
+    )
+    return PlanChoice(account, None, done)
+
+
+def _checkout(
+    account: BillingAccount, city: City, price_id: str, success_url: str, cancel_url: str
+) -> PlanChoice:
+    """The payment page for a card: the open one for this price if there is one; another
+    price's open page is closed first, so that only one of them can ever be paid."""
+    message = _("Continue to the payment page.")
+    if account.checkout_session_id:
+        pending = gateway.retrieve_checkout_session(account.checkout_session_id)
+        if pending.status == "open" and pending.price_id == price_id and pending.url:
+            return PlanChoice(account, pending.url, message)
+        if pending.status == "open":
+            gateway.expire_checkout_session(pending.id)
+    session = gateway.create_checkout_session(
+        customer_id=account.stripe_customer_id,
+        price_id=price_id,
+        city_id=city.pk,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+    account.checkout_session_id = session.id
+    account.save(update_fields=["checkout_session_id", "updated_at"])
+    return PlanChoice(account, session.url, message)
 
 
 def _choose_plan_manually(
@@ -394,18 +444,16 @@ def save_legal_details(
         "tax_id": parse_tax_id(tax_id).value if tax_id.strip() else "",
         "billing_email": billing_email.strip(),
     }
-    for name, value in fields.items():
-        setattr(account, name, value)
-    customer_id = account.stripe_customer_id
-    if gateway.stripe_enabled():
-        customer_id = gateway.save_customer(
-            customer_id=customer_id, details=customer_details(account)
-        )
     with transaction.atomic():
-        BillingAccount.objects.filter(pk=account.pk).update(
-            **fields, stripe_customer_id=customer_id, updated_at=timezone.now()
-        )
-        account.stripe_customer_id = customer_id
+        # Locked like a plan choice: two saves at once must not make two Stripe customers.
+        account = BillingAccount.objects.select_for_update().get(pk=account.pk)
+        for name, value in fields.items():
+            setattr(account, name, value)
+        if gateway.stripe_enabled():
+            account.stripe_customer_id = gateway.save_customer(
+                customer_id=account.stripe_customer_id, details=customer_details(account)
+            )
+        account.save()
         _history(account, "details", _("Legal details for invoices updated."), actor=actor)
     return account
 
@@ -645,8 +693,20 @@ def mark_billed_outside_stripe(
 # --- Webhooks --------------------------------------------------------------------------------
 
 
+# A stored event still unprocessed this long after it arrived was never queued (the broker
+# was down) or its task was lost: the sweeper queues it again. An event queued again within
+# WEBHOOK_REQUEUE_AFTER is left alone (its task may be waiting to retry while Stripe is down),
+# and one that failed WEBHOOK_MAX_ATTEMPTS times waits for a person.
+WEBHOOK_STALE_AFTER = timedelta(minutes=1)
+WEBHOOK_REQUEUE_AFTER = timedelta(minutes=15)
+WEBHOOK_MAX_ATTEMPTS = 20
+
+
 def record_webhook_event(*, event: dict[str, Any]) -> WebhookEvent | None:
-    """Store a verified Stripe event once; None when it was received before (a replay)."""
+    """Store a verified Stripe event once; None when it was received before (a replay).
+
+    Its processing is queued once the event is stored; if the broker is down then, Stripe
+    still gets its 200 (the event is safe with us) and the sweeper queues it later."""
     obj = (event.get("data") or {}).get("object") or {}
     try:
         with transaction.atomic():
@@ -658,41 +718,67 @@ def record_webhook_event(*, event: dict[str, Any]) -> WebhookEvent | None:
                 object_id=str(obj.get("id", "")),
                 payload=event,
             )
-            from ratusz.billing.tasks import process_stripe_event
-
             stored_pk = stored.pk
-            transaction.on_commit(lambda: process_stripe_event.delay(stored_pk))
+            transaction.on_commit(lambda: _queue_webhook_event(stored_pk), robust=True)
     except IntegrityError:  # the same event delivered twice at once
         return None
     return stored
 
 
+def _queue_webhook_event(event_pk: int, now: datetime | None = None) -> None:
+    from ratusz.billing.tasks import process_stripe_event
+
+    process_stripe_event.delay(event_pk)
+    WebhookEvent.objects.filter(pk=event_pk).update(queued_at=_now(now))
+
+
+def queue_unprocessed_webhook_events(*, now: datetime | None = None) -> list[int]:
+    """Queue the stored events nobody processed (see WEBHOOK_STALE_AFTER); returns their ids.
+
+    Safe to run any number of times: processing an event twice applies it once."""
+    now = _now(now)
+    stale = WebhookEvent.objects.filter(
+        processed_at=None,
+        received_at__lte=now - WEBHOOK_STALE_AFTER,
+        attempts__lt=WEBHOOK_MAX_ATTEMPTS,
+    ).filter(Q(queued_at=None) | Q(queued_at__lte=now - WEBHOOK_REQUEUE_AFTER))
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:500])
+    for event_pk in ids:
+        _queue_webhook_event(event_pk, now)
+    return ids
+
+
 def process_webhook_event(*, event_pk: int, now: datetime | None = None) -> str:
-    """Act on a stored event by re-reading the object's current state from Stripe."""
-    event = WebhookEvent.objects.get(pk=event_pk)
-    if event.processed_at is not None:
-        return event.outcome
-    WebhookEvent.objects.filter(pk=event_pk).update(attempts=F("attempts") + 1)
-    kind, object_id = event.type, event.object_id
-    if kind.startswith("customer.subscription."):
-        outcome = sync_subscription(subscription_id=object_id, now=now)
-    elif kind == "checkout.session.completed":
-        session = gateway.retrieve_checkout_session(object_id)
-        if session["subscription"]:
-            outcome = sync_subscription(
-                subscription_id=session["subscription"],
-                city_id=_int(session["city_id"]),
-                now=now,
-            )
+    """Act on a stored event by re-reading the object's current state from Stripe.
+
+    Once only: the event's row is locked while it is processed, so a second task for the same
+    event (queued again by the sweeper while the first was still waiting) waits and then
+    finds it processed."""
+    WebhookEvent.objects.filter(pk=event_pk, processed_at=None).update(attempts=F("attempts") + 1)
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
+        if event.processed_at is not None:
+            return event.outcome
+        kind, object_id = event.type, event.object_id
+        if kind.startswith("customer.subscription."):
+            outcome = sync_subscription(subscription_id=object_id, now=now)
+        elif kind == "checkout.session.completed":
+            session = gateway.retrieve_checkout_session(object_id)
+            if session.subscription:
+                outcome = sync_subscription(
+                    subscription_id=session.subscription,
+                    city_id=_int(session.city_id),
+                    now=now,
+                )
+            else:
+                outcome = "checkout without a subscription"
+        elif kind.startswith("invoice."):
+            outcome = sync_invoice(invoice_id=object_id, now=now)
         else:
-            outcome = "checkout without a subscription"
-    elif kind.startswith("invoice."):
-        outcome = sync_invoice(invoice_id=object_id, now=now)
-    else:
-        outcome = "ignored"
-    WebhookEvent.objects.filter(pk=event_pk).update(
-        processed_at=timezone.now(), outcome=outcome[:300]
-    )
+            outcome = "ignored"
+        event.processed_at = timezone.now()
+        event.outcome = outcome[:300]
+        event.save(update_fields=["processed_at", "outcome"])
     return outcome
 
 

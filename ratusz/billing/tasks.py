@@ -27,3 +27,8 @@ def check_grace_periods() -> list[int]:
 @shared_task(name="billing.send_trial_reminders")
 def send_trial_reminders() -> int:
     return services.send_trial_reminders()
+
+
+@shared_task(name="billing.queue_unprocessed_webhook_events")
+def queue_unprocessed_webhook_events() -> int:
+    return len(services.queue_unprocessed_webhook_events())

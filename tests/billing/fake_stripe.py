@@ -50,6 +50,8 @@ class FakeStripe:
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, dict[str, Any]]] = {}
         self.requests: list[tuple[str, str, dict[str, Any]]] = []
+        # Answers by idempotency key, replayed as Stripe does for a key it has seen.
+        self.idempotent: dict[str, tuple[int, dict[str, Any]]] = {}
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -225,8 +227,12 @@ class FakeStripe:
                         },
                     )
                     return
+                key = self.headers.get("Idempotency-Key") if method == "POST" else None
                 with fake.lock:
                     fake.requests.append((method, parts.path, params))
+                    if key is not None and key in fake.idempotent:
+                        self._respond(*fake.idempotent[key])
+                        return
                     try:
                         status, result = 200, fake.route(method, parts.path, params)
                     except StripeError as error:
@@ -240,6 +246,8 @@ class FakeStripe:
                                 }
                             },
                         )
+                    if key is not None:
+                        fake.idempotent[key] = (status, result)
                 self._respond(status, result)
 
             def do_GET(self) -> None:
@@ -362,6 +370,19 @@ class FakeStripe:
                 )
             case "GET", ["checkout", "sessions", session_id]:
                 return self.get("checkout_sessions", session_id)
+            case "POST", ["checkout", "sessions", session_id, "expire"]:
+                session = self.get("checkout_sessions", session_id)
+                if session["status"] != "open":
+                    raise StripeError(400, "Only open sessions can be expired.")
+                session["status"], session["url"] = "expired", None
+                return session
+            case "GET", ["subscriptions"]:
+                items = [
+                    s
+                    for s in self.objects.get("subscriptions", {}).values()
+                    if s["customer"] == params.get("customer")
+                ]
+                return self._list(path, items[: int(params.get("limit", 10))])
             case "POST", ["subscriptions"]:
                 self.get("customers", params["customer"])
                 return self._new_subscription(

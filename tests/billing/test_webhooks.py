@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from ratusz.billing import services
-from ratusz.billing.models import BillingAccount, Invoice, WebhookEvent
+from ratusz.billing import services, tasks
+from ratusz.billing.models import BillingAccount, HistoryEntry, Invoice, WebhookEvent
 from ratusz.billing.selectors import billing_banner
 from ratusz.tenants.models import City, CityStatus
 from tests.billing.conftest import post_webhook
@@ -266,3 +267,89 @@ def test_events_billing_does_not_use_are_stored_and_ignored(control_client, fake
     post_webhook(control_client, "charge.refunded", {"id": "ch_1", "object": "charge"})
     assert process_all() == ["ignored"]
     assert json.loads(json.dumps(WebhookEvent.objects.get().payload))["type"] == "charge.refunded"
+
+
+# --- Stored but never queued (the broker was down) -------------------------------------------
+
+
+class Broker:
+    """Queuing the webhook task fails while down, as it does while Redis is down."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.delay = tasks.process_stripe_event.delay
+
+    def down(self) -> None:
+        def refuse(*args, **kwargs):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        self.monkeypatch.setattr(tasks.process_stripe_event, "delay", refuse)
+
+    def back(self) -> None:
+        self.monkeypatch.setattr(tasks.process_stripe_event, "delay", self.delay)
+
+
+@pytest.fixture
+def broker_down(monkeypatch) -> Broker:
+    broker = Broker(monkeypatch)
+    broker.down()
+    return broker
+
+
+def test_an_event_stored_while_the_broker_is_down_is_queued_by_the_sweeper(
+    city, control_client, subscribed, broker_down, eager_tasks, committed
+):
+    session, subscription = subscribed
+    with committed():
+        response = post_webhook(control_client, "checkout.session.completed", session)
+    assert response.status_code == 200  # Stripe must not retry: the event is stored
+    event = WebhookEvent.objects.get()
+    assert (event.processed_at, event.queued_at) == (None, None)
+
+    broker_down.back()
+    # Not before a minute has passed: its own task may still be on the way.
+    assert services.queue_unprocessed_webhook_events(now=event.received_at) == []
+    later = event.received_at + timedelta(minutes=2)
+    assert services.queue_unprocessed_webhook_events(now=later) == [event.pk]
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.queued_at == later
+    account = BillingAccount.objects.get(city_id=city.model.pk)
+    assert account.stripe_subscription_id == subscription["id"]
+    assert city_row(city).plan == "standard"
+    # Swept again: nothing left to queue, and processing it again applies nothing twice.
+    assert services.queue_unprocessed_webhook_events(now=later + timedelta(hours=1)) == []
+    history = list(HistoryEntry.objects.filter(city_id=city.model.pk).values_list("kind"))
+    assert services.process_webhook_event(event_pk=event.pk) == event.outcome
+    assert list(HistoryEntry.objects.filter(city_id=city.model.pk).values_list("kind")) == history
+    assert WebhookEvent.objects.get().attempts == 1
+
+
+def test_the_sweeper_leaves_recently_queued_and_exhausted_events_alone(fake_stripe, broker_down):
+    now = timezone.now()
+    fresh, _waiting, lost, _exhausted = (
+        WebhookEvent.objects.create(
+            event_id=f"evt_{name}", type="ping", payload={}, queued_at=queued, attempts=attempts
+        )
+        for name, queued, attempts in [
+            ("fresh", None, 0),
+            ("waiting", now - timedelta(minutes=5), 1),  # its task waits to retry
+            ("lost", now - timedelta(hours=1), 1),
+            ("exhausted", None, services.WEBHOOK_MAX_ATTEMPTS),
+        ]
+    )
+    WebhookEvent.objects.exclude(pk=fresh.pk).update(received_at=now - timedelta(hours=2))
+    queued: list[int] = []
+    broker_down.monkeypatch.setattr(
+        tasks.process_stripe_event, "delay", lambda pk: queued.append(pk)
+    )
+    assert services.queue_unprocessed_webhook_events(now=now) == [lost.pk]
+    assert queued == [lost.pk]
+
+
+def test_the_sweeper_runs_every_minute(settings):
+    from ratusz.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["billing-queue-unprocessed-webhooks"]
+    assert entry["task"] == "billing.queue_unprocessed_webhook_events"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 60.0
