@@ -34,6 +34,8 @@ class CityRef:
     time_zone: str
     primary_domain: str
     is_open: bool = True  # False: residents see "coming soon" (self-signup not confirmed yet)
+    # Soft-deleted: closed to everyone but an operator's support visit until it is purged.
+    is_deleted: bool = False
     tenant_type: None = field(default=None, compare=False)
 
     def get_tenant_type(self) -> None:  # django-tenants asks tenants for their type
@@ -56,6 +58,7 @@ class CityRef:
             time_zone=city.time_zone,
             primary_domain=primary_domain,
             is_open=city.opened_at is not None,
+            is_deleted=city.deleted_at is not None,
         )
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone, translation
 
+from ratusz.accounts.models import User
+from ratusz.accounts.rules import is_administrator, is_city_staff
+from ratusz.accounts.selectors import is_support_account
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus
@@ -27,24 +32,12 @@ def _host_of(request: HttpRequest) -> str | None:
         return None
 
 
-# What works before a new portal opens to the public: its staff set it up and sign in.
-OPEN_BEFORE_OPENING = (
-    "/admin/",
-    "/accounts/",
-    "/welcome/",
-    "/support/",
-    "/static/",
-    "/media/",
-    "/i18n/",
-    "/invitation/",
-)
-# Posts that change only the visitor's own browser (language, cookie notice, signing out) and
-# so stay open on an archived, read-only portal.
-BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
-
-
 class CityRoutingMiddleware:
-    """Selects the city's schema and URLs from the Host header.
+    """Selects the city's schema and URLs from the Host header, whatever the city's state.
+
+    Whether the city's state lets this request through is decided later, by
+    `CityLifecycleMiddleware`, once the session and the signed-in person are known: a
+    suspended city's administrators still sign in and pay.
 
     The search path is only *declared* here; the database backend sets it once, lazily, on the
     first query of the request. Whatever happens in the view, the connection is handed back
@@ -62,8 +55,7 @@ class CityRoutingMiddleware:
             moved = self._renamed(request, host) if host else None
             if moved is not None:
                 return moved
-            with translation.override(translation.get_language_from_request(request)):
-                return render(request, "errors/unknown_host.html", {"host": host}, status=404)
+            return self._unknown(request, host)
         if route.kind == "control":
             request.city = None  # type: ignore[attr-defined]  # set on every request here
             request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]  # Django reads it
@@ -71,19 +63,9 @@ class CityRoutingMiddleware:
 
         city = route.city
         assert city is not None
-        if city.status == CityStatus.SUSPENDED:
-            return self._unavailable(request, city, "errors/city_suspended.html", 503)
-        if not city.is_open and not request.path.startswith(OPEN_BEFORE_OPENING):
-            return self._unavailable(request, city, "errors/city_coming_soon.html", 503)
-        archived = city.status == CityStatus.ARCHIVED
-        # An archived portal stays readable for everyone, and nobody can change anything.
-        if (
-            archived
-            and request.method not in SAFE_METHODS
-            and not request.path.startswith(BROWSER_ONLY_POSTS)
-        ):
-            return self._unavailable(request, city, "errors/city_read_only.html", 403)
-        request.city_read_only = archived  # type: ignore[attr-defined]  # read by the banner
+        # An archived portal is read-only: its banner says so, the lifecycle gate refuses changes.
+        read_only = city.status == CityStatus.ARCHIVED
+        request.city_read_only = read_only  # type: ignore[attr-defined]  # read by the banner
         request.city = city  # type: ignore[attr-defined]
         request.tenant = city  # type: ignore[attr-defined]  # what django-tenants' helpers read
         request.urlconf = settings.CITY_URLCONF  # type: ignore[attr-defined]  # as above
@@ -103,14 +85,118 @@ class CityRoutingMiddleware:
             return None
         return HttpResponsePermanentRedirect(city_url(target, request.get_full_path()))
 
-    def _unavailable(
-        self, request: HttpRequest, city: CityRef, template: str, status: int
-    ) -> HttpResponse:
+    def _unknown(self, request: HttpRequest, host: str | None) -> HttpResponse:
+        # This answer comes before the session and authentication middleware, but the page's
+        # context processors ask who is signed in: on a host we do not serve, nobody is.
+        request.user = AnonymousUser()
+        request.city = None  # type: ignore[attr-defined]  # no city answers on this host
+        with translation.override(translation.get_language_from_request(request)):
+            return render(request, "errors/unknown_host.html", {"host": host}, status=404)
+
+
+# What works before a new portal opens to the public: its staff set it up and sign in.
+OPEN_BEFORE_OPENING = (
+    "/admin/",
+    "/accounts/",
+    "/welcome/",
+    "/support/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/invitation/",
+)
+# Open on a suspended portal: everyone's own account (signing in and out, their data), the
+# operators' support entry, and choosing a language.
+OPEN_WHEN_SUSPENDED = ("/accounts/", "/support/", "/static/", "/i18n/")
+# Where a suspended city's administrators pay to reopen it (billing's pages, mounted by
+# ratusz.urls_city; named by path so that this base layer does not import billing).
+BILLING_PATH = "/admin/billing/"
+# Open on a soft-deleted portal: only the operators' support entry (the support visit's own
+# account then passes, see `_closure`).
+OPEN_WHEN_DELETED = ("/support/", "/static/")
+# Posts that change only the visitor's own browser (language, cookie notice, signing out) and
+# so stay open on an archived, read-only portal.
+BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Why a city's state turns a request away: the page to show and its status code."""
+
+    template: str
+    status: int
+
+
+DELETED = Closure("errors/city_deleted.html", 410)
+SUSPENDED = Closure("errors/city_suspended.html", 503)
+COMING_SOON = Closure("errors/city_coming_soon.html", 503)
+READ_ONLY = Closure("errors/city_read_only.html", 403)
+
+
+def _on_support_visit(user: object) -> bool:
+    return isinstance(user, User) and is_administrator(user) and is_support_account(user)
+
+
+def _closure(city: CityRef, request: HttpRequest) -> Closure | None:
+    """The one rule of what a city's lifecycle state lets through (None: the request goes on).
+
+    An operator's support visit (a temporary account made by ratusz.tenants.support) passes
+    every closed state, so that operators can help a suspended or deleted city.
+    """
+    path = request.path
+    user = request.user
+    support_visit = _on_support_visit(user)
+    if city.is_deleted:
+        return None if support_visit or path.startswith(OPEN_WHEN_DELETED) else DELETED
+    if city.status == CityStatus.SUSPENDED:
+        if support_visit or path.startswith(OPEN_WHEN_SUSPENDED):
+            return None
+        if path.startswith(BILLING_PATH) and is_administrator(user):
+            return None
+        return SUSPENDED
+    if not city.is_open and not path.startswith(OPEN_BEFORE_OPENING):
+        # Staff preview the portal before it opens; residents see "coming soon".
+        return None if is_city_staff(user) else COMING_SOON
+    if (
+        city.status == CityStatus.ARCHIVED
+        and request.method not in SAFE_METHODS
+        and not path.startswith(BROWSER_ONLY_POSTS)
+    ):
+        # An archived portal stays readable for everyone, and nobody can change anything.
+        return READ_ONLY
+    return None
+
+
+class CityLifecycleMiddleware:
+    """Answers for the city's lifecycle state: deleted, suspended, not open yet, archived.
+
+    Put it after the authentication middleware: who is asking matters (a suspended city's
+    administrators reach billing, staff preview a portal before it opens).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        city: CityRef | None = getattr(request, "city", None)
+        closure = None if city is None else _closure(city, request)
+        if closure is None:
+            return self.get_response(request)
+        assert city is not None
+        context = {
+            "city": city,
+            "is_administrator": is_administrator(request.user),
+            "billing_path": BILLING_PATH,
+        }
+        # In the city's default language, whatever the visitor chose: the portal is shut,
+        # and this is the city's own word to its residents.
         with translation.override(city.default_language):
-            response = render(request, template, {"city": city}, status=status)
-            response["Content-Language"] = city.default_language
-        if status == 503:
+            response = render(request, closure.template, context, status=closure.status)
+        response["Content-Language"] = city.default_language
+        if closure.status == 503:
             response["Retry-After"] = "3600"
+        # Never kept by a browser or a proxy: the page must go as soon as the city reopens.
+        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -82,6 +82,7 @@ def _lookup(host: str) -> dict[str, Any]:
         "time_zone": ref.time_zone,
         "primary_domain": ref.primary_domain,
         "is_open": ref.is_open,
+        "is_deleted": ref.is_deleted,
     }
 
 

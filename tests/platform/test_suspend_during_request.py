@@ -95,7 +95,7 @@ def _suspend_from_another_connection(city_id: int) -> None:
 
 
 class SuspendWhileServing:
-    """Test-only middleware, placed after the routing: when the idea form is posted, the city
+    """Test-only middleware, placed after the lifecycle gate: when the idea form is posted, the city
     is suspended (and committed) before the view runs, so the view serves a request whose
     city was suspended while it was in flight."""
 
@@ -111,11 +111,13 @@ class SuspendWhileServing:
 
 @pytest.fixture
 def suspend_while_serving(settings) -> None:
-    routing = settings.MIDDLEWARE.index("ratusz.tenants.middleware.CityRoutingMiddleware")
+    # After the gate that answers for the city's state: the request is past it, as the
+    # routed city was still active.
+    gate = settings.MIDDLEWARE.index("ratusz.tenants.middleware.CityLifecycleMiddleware")
     settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[: routing + 1],
+        *settings.MIDDLEWARE[: gate + 1],
         f"{__name__}.SuspendWhileServing",
-        *settings.MIDDLEWARE[routing + 1 :],
+        *settings.MIDDLEWARE[gate + 1 :],
     ]
     _seen.clear()
 
@@ -124,7 +126,7 @@ def test_a_request_in_flight_when_the_suspension_commits_finishes_normally(
     make_city, suspend_while_serving
 ):
     """What this proves: the suspension is decided once, when a request is routed. A request
-    already past the routing when another connection commits the suspension is served to the
+    already past the lifecycle gate when another connection commits the suspension is served to the
     end: its write is saved whole (not cut off halfway, no error page), and the next request
     gets the suspension page. Everything here commits for real (a throwaway city, purged
     afterwards), so the suspension is a real commit on a second connection, not a simulation
@@ -147,4 +149,4 @@ def test_a_request_in_flight_when_the_suspension_commits_finishes_normally(
     response = client.post(FORM, {**IDEA, "title": "Drugi pomysł"})
     assert response.status_code == 503
     assert ideas(town) == [IDEA["title"]]
-    assert _seen == [CityStatus.SUSPENDED]  # the middleware never ran: routing refused first
+    assert _seen == [CityStatus.SUSPENDED]  # the middleware never ran: the gate refused first
