@@ -29,6 +29,10 @@ Options (and the environment variables that do the same):
                   set or a PostgreSQL answers on 127.0.0.1:5432.
   RATUSZ_DATA_DIR is the local data folder (default <repository>/.data).
 
+Database connections: at most DB_POOL_SIZE (10) for the web server, whatever the number of
+visitors, and one per worker process (2) plus the worker's main process and beat; see
+WORKER_PROCESSES and docs/operations.md, "Connection budget".
+
 This launcher only chooses values and exports them to its child processes; the product itself
 reads its configuration in ratusz/settings/env.py.
 """
@@ -59,6 +63,12 @@ LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/ratusz"
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 DATABASE_NAME = "ratusz"
 STOP_GRACE_SECONDS = 10.0
+# The connection budget of `make run` (PostgreSQL allows 100 by default): the web server's
+# threads share a pool of DB_POOL_SIZE (10) connections, and a request that finds them all busy
+# waits DB_POOL_TIMEOUT seconds and then gets a 503 page; the worker runs this many task
+# processes, one connection each, plus its main process and beat. About 15 in all, which leaves
+# room for the test suite, psql and a second checkout running on the same server.
+WORKER_PROCESSES = 2
 READY_TIMEOUT_SECONDS = 60.0
 
 
@@ -570,6 +580,9 @@ def run(options: Options) -> int:
             schedule = options.data_dir / "celerybeat-schedule"
             worker = [sys.executable, "-m", "celery", "-A", "ratusz", "worker", "-B"]
             worker += ["--loglevel", "INFO", "--schedule", str(schedule)]
+            # A fixed number of task processes (Celery's default is one per CPU), each using
+            # one connection at a time: part of the connection budget below.
+            worker += ["--concurrency", str(WORKER_PROCESSES)]
             children.append(start_child("worker", worker, environ))
         elif not broker.eager:
             say(

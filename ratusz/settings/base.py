@@ -109,6 +109,9 @@ CITY_URLCONF = "ratusz.urls_city"
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # Outermost: a request the database failed (pool exhausted, server restarting) gets a clean
+    # 503 page, never a traceback, whichever layer below raised.
+    "ratusz.tenants.db.unavailable.DatabaseUnavailableMiddleware",
     "ratusz.tenants.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -157,6 +160,7 @@ ASGI_APPLICATION = "ratusz.asgi.application"
 DATABASES = database_settings()
 DB_POOL_MODE = env.DB_POOL_MODE
 DB_MAX_SCHEMAS_PER_CONNECTION = env.DB_MAX_SCHEMAS_PER_CONNECTION
+DB_POOL_SIZE = env.DB_POOL_SIZE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = cache_settings()

@@ -14,6 +14,20 @@ def database_settings() -> dict[str, dict[str, Any]]:
     if env.DB_POOL_MODE == "transaction":
         # PgBouncer in transaction mode cannot keep server-side prepared statements per client.
         options["prepare_threshold"] = None
+    conn_max_age = env.DB_CONN_MAX_AGE
+    if env.DB_POOL_SIZE > 0:
+        # psycopg's pool, shared by the process's threads (Django 5.2). Django hands the
+        # connection back to the pool at the end of every request (CONN_MAX_AGE must be 0), and
+        # the pool replaces a connection after DB_CONN_MAX_AGE seconds; the backend retires one
+        # that has served DB_MAX_SCHEMAS_PER_CONNECTION cities (ratusz.tenants.db.base).
+        options["pool"] = {
+            "min_size": 0,
+            "max_size": env.DB_POOL_SIZE,
+            "timeout": float(env.DB_POOL_TIMEOUT),
+            "max_lifetime": float(max(env.DB_CONN_MAX_AGE, 1)),
+            "name": "ratusz",
+        }
+        conn_max_age = 0
     return {
         "default": {
             "ENGINE": "ratusz.tenants.db",
@@ -22,7 +36,7 @@ def database_settings() -> dict[str, dict[str, Any]]:
             "PASSWORD": url.password,
             "HOST": url.host,
             "PORT": url.port,
-            "CONN_MAX_AGE": env.DB_CONN_MAX_AGE,
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
             # With PgBouncer in transaction mode each request runs in one transaction, so the
             # search path is set once per request and never outlives it on a pooled connection.

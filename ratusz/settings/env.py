@@ -77,6 +77,13 @@ DATABASE_URL = _str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ratusz")
 DB_POOL_MODE = _str("DB_POOL_MODE", "session")
 DB_CONN_MAX_AGE = _int("DB_CONN_MAX_AGE", 300)
 DB_MAX_SCHEMAS_PER_CONNECTION = _int("DB_MAX_SCHEMAS_PER_CONNECTION", 50)
+# The hard budget of database connections of one process: its threads share a pool of at most
+# DB_POOL_SIZE connections, and a request that finds them all busy waits DB_POOL_TIMEOUT
+# seconds, then gets a 503 page. 0: no pool, one connection per thread (the test suite's
+# default: pytest-django holds each test's connection for the whole test).
+DEFAULT_DB_POOL_SIZE = 10
+DB_POOL_SIZE = _int("DB_POOL_SIZE", 0 if ENVIRONMENT == "test" else DEFAULT_DB_POOL_SIZE)
+DB_POOL_TIMEOUT = _int("DB_POOL_TIMEOUT", 10)
 
 REDIS_URL = _str("REDIS_URL", "")
 CELERY_BROKER_URL = _str("CELERY_BROKER_URL", REDIS_URL)

@@ -11,6 +11,10 @@
 - A backend keeps catalog caches for every schema it has touched and never frees them, so a
   connection that has served more than DB_MAX_SCHEMAS_PER_CONNECTION distinct schemas is
   closed at the next request or task boundary (as CONN_MAX_AGE closes it after a time).
+- With psycopg's pool (DB_POOL_SIZE), a connection outlives the request that took it: the
+  schemas it served are counted on the pooled connection itself, the search path is set again
+  by whoever takes it next (the path it carries belongs to its previous user), and one that has
+  served too many schemas is retired instead of going back to the pool.
 """
 
 from __future__ import annotations
@@ -126,19 +130,45 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             self.search_path_set_schemas = None  # SET LOCAL ended with the transaction
 
     def connect(self) -> None:
+        # A connection from the pool may carry its previous user's search path: forget what we
+        # set, so that the path is set before the first query.
         self.search_path_set_schemas = None
         self.schemas_touched = set()
         super().connect()
+        self.schemas_touched = _schemas_served_by(self.connection, self.schemas_touched)
 
     # --- connection recycling --------------------------------------------------------------------
-    def close_if_unusable_or_obsolete(self) -> None:
+    def served_too_many_schemas(self) -> bool:
         limit = getattr(settings, "DB_MAX_SCHEMAS_PER_CONNECTION", 0)
+        return bool(limit) and len(self.schemas_touched) > limit
+
+    def close_if_unusable_or_obsolete(self) -> None:
         if (
             self.connection is not None
-            and limit
-            and len(self.schemas_touched) > limit
+            and self.served_too_many_schemas()
             and not self.in_atomic_block
         ):
             self.close()
             return
         super().close_if_unusable_or_obsolete()
+
+    def _close(self) -> None:
+        raw = self.connection
+        if raw is not None and self.pool is not None and self.served_too_many_schemas():
+            # Handed back as it is, the backend (and its catalog caches for every schema it
+            # touched) would serve the next request. A connection past its lifetime is closed
+            # by the pool when it comes back, and a fresh one is opened in its place.
+            raw._expire_at = 0.0  # psycopg_pool's own expiry time of a pooled connection
+        super()._close()
+
+
+def _schemas_served_by(raw: Any, fresh: set[str]) -> set[str]:
+    """The set of schemas a database connection has served, kept on the connection itself so
+    that it follows a pooled connection from one request to the next."""
+    served: set[str] | None = getattr(raw, "ratusz_schemas_served", None)
+    if served is None:
+        served = fresh
+        raw.ratusz_schemas_served = served
+    else:
+        served |= fresh
+    return served

@@ -1,0 +1,165 @@
+"""Fixtures for fault tests: the development server (`make run`'s web server, threaded) run as
+a real process against the test database, so that connection budgets, terminated backends and
+error pages are those a resident would meet."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from ratusz.settings import env
+from ratusz.tenants.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class RunningServer:
+    port: int
+    application_name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    dsn: str = field(repr=False)
+
+    def get(self, host: str, path: str = "/", timeout: float = 120) -> Reply:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers={"Host": host, "Accept": "text/html"})
+            answer = conn.getresponse()
+            return Reply(
+                status=answer.status,
+                headers={k.lower(): v for k, v in answer.getheaders()},
+                body=answer.read().decode(errors="replace"),
+            )
+        finally:
+            conn.close()
+
+    def backends(self) -> list[int]:
+        """Process ids of the PostgreSQL backends serving this server right now."""
+        with psycopg.connect(self.dsn, autocommit=True) as monitor:
+            rows = monitor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                [self.application_name],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def database_dsn() -> str:
+    params = connection.settings_dict
+    return make_conninfo(
+        host=params["HOST"],
+        port=params["PORT"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        dbname=params["NAME"],
+    )
+
+
+@pytest.fixture
+def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
+    """`start_server(**environment)`: the development web server (`python -m ratusz
+    runserver`, threaded, DEBUG on as under `make run`) on a free port, on the test database,
+    its connections named so that pg_stat_activity tells them apart. Stopped after the test."""
+    started: list[RunningServer] = []
+
+    def start(**overrides: str) -> RunningServer:
+        params = connection.settings_dict
+        application_name = f"ratusz-fault-{uuid.uuid4().hex[:8]}"
+        database_url = (
+            f"postgres://{quote(params['USER'])}:{quote(params['PASSWORD'] or '')}"
+            f"@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+            f"?application_name={application_name}"
+        )
+        port = free_port()
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "RATUSZ_", "DB_", "PUBLIC_", "DEBUG"))
+        }
+        environment.update(
+            DJANGO_SETTINGS_MODULE="ratusz.settings.base",
+            RATUSZ_ENV="development",
+            DEBUG="1",
+            DATABASE_URL=database_url,
+            # The same Redis as the test process: cache keys carry the database's name.
+            REDIS_URL=env.REDIS_URL,
+            CELERY_BROKER_URL=env.CELERY_BROKER_URL,
+            RATUSZ_TASKS_EAGER="1",
+            RATUSZ_DATA_DIR=str(tmp_path / f"data-{port}"),
+            BASE_DOMAIN=env.BASE_DOMAIN,
+            PYTHONUNBUFFERED="1",
+            **overrides,
+        )
+        log = tmp_path / f"server-{port}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ratusz", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        server = RunningServer(
+            port=port,
+            application_name=application_name,
+            process=process,
+            log=log,
+            dsn=database_dsn(),
+        )
+        started.append(server)
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, server.output()
+            assert time.monotonic() < deadline, server.output()
+            try:
+                if server.get(env.BASE_DOMAIN, "/healthz", timeout=5).status == 200:
+                    return server
+            except OSError:
+                time.sleep(0.3)
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+    # Backends of a stopped server end with it; wait so the test database can be dropped.
+    with psycopg.connect(database_dsn(), autocommit=True) as monitor:
+        for server in started:
+            monitor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                [server.application_name],
+            )
