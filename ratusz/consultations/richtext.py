@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -9,6 +11,42 @@ ALLOWED_TAGS = {
     "h2", "h3", "h4", "a", "code", "pre", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Browsers drop tabs and line breaks anywhere in a URL and C0 controls and spaces around it
+# (WHATWG URL), and read a backslash as a slash: "\t/\\evil.example" leads to another host.
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
+_TRIMMED = "".join(chr(code) for code in range(0x21))
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_link(url: str) -> bool:
+    """Whether `url` (an href, entities already decoded) is a link we let people publish: an
+    absolute http(s) or mailto URL, or a link within the portal (a path, `?query`, `#anchor`).
+
+    Refused: other schemes however spelled (javascript:, data:, vbscript: with mixed case,
+    entities, tabs or leading controls), protocol-relative links (`//host`, `/\\host`, `\\\\host`)
+    that leave the portal while looking like paths, and scheme-only forms such as
+    `https:host` that browsers resolve differently depending on the page's own scheme."""
+    seen = _IGNORED_IN_URLS.sub("", url).strip(_TRIMMED)
+    scheme = _SCHEME.match(seen)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name == "mailto":
+            return True
+        return name in URL_SCHEMES and seen[len(name) + 1 : len(name) + 3] == "//"
+    if seen[:1] in {"/", "\\"}:
+        return seen[1:2] not in {"/", "\\"}
+    # A relative path whose first segment holds a colon would be read as a scheme by some
+    # parsers; nothing we publish needs one.
+    first_segment = re.split(r"[/\\?#]", seen, maxsplit=1)[0]
+    return ":" not in first_segment
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not safe_link(value):
+        return None
+    return value
 
 
 def sanitize(html: str) -> str:
@@ -17,9 +55,10 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     ).strip()
 
 
