@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import Role, User
@@ -56,7 +57,9 @@ def answer_field(registration_field: RegistrationField, *, required: bool) -> fo
     """The form field that asks `registration_field`."""
     options: dict[str, Any] = {
         "label": _text(registration_field.label) or registration_field.key,
-        "help_text": _text(registration_field.help_text),
+        # Staff write it as plain text; Django's own field templates print help texts
+        # unescaped (`|safe`), so it is escaped here, once, whoever renders the field.
+        "help_text": escape(_text(registration_field.help_text)),
         "required": required,
     }
     kind = registration_field.kind

@@ -52,3 +52,32 @@ def test_answers_are_saved_at_signup_and_groups_take_them_in(city, committed):
         user = User.objects.get(email="ola@example.com")
         assert selectors.answers_of(user) == {"district": "oliwa"}
         assert selectors.group_member_ids(group) == {user.pk}
+
+
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+)
+
+
+def test_registration_texts_written_by_staff_are_shown_as_text_on_the_signup_page(city):
+    """The help text (and label) of every kind of field is plain text on the public sign-up
+    page, also when the form comes back with errors: never markup that runs."""
+    from ratusz.consultations.people.models import FieldKind
+    from tests.security.markup import read
+
+    with city_context(city.ref):
+        for kind in FieldKind.values:
+            options = [services.OptionSpec(value, {"pl": HOSTILE, "en": HOSTILE}) for value in "ab"]
+            services.create_field(
+                key=f"hostile_{kind}",
+                label={"pl": HOSTILE, "en": HOSTILE},
+                help_text={"pl": HOSTILE, "en": HOSTILE},
+                kind=kind,
+                options=options if kind == FieldKind.CHOICE else (),
+            )
+    client = city.client()
+    for response in (client.get("/accounts/signup/"), client.post("/accounts/signup/", {})):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert read(html).executable == []
+        assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2 * len(FieldKind.values)
