@@ -21,6 +21,7 @@ from ratusz.settings import env
 from ratusz.settings.components import (
     cache_settings,
     celery_settings,
+    content_security_policy,
     database_settings,
     email_settings,
     storage_settings,
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "ratusz.tenants.db.unavailable.DatabaseUnavailableMiddleware",
     "ratusz.tenants.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ratusz.tenants.middleware.CityRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,6 +255,11 @@ if PRODUCTION:
 
 MAP_TILE_URL = env.MAP_TILE_URL
 MAP_ATTRIBUTION = env.MAP_ATTRIBUTION
+
+# --- Content-Security-Policy (django-csp; the policy and its reasons: components.py) -----------
+# Every environment sends the same policy, so development and the browser tests meet what
+# production enforces. Inline scripts need the response's nonce: {{ request.csp_nonce }}.
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 # How long a first administrator's invitation link stays valid.
 INVITATION_VALID_DAYS = 14

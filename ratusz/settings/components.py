@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from ratusz.settings import env
 
@@ -132,4 +135,63 @@ def celery_settings() -> dict[str, Any]:
         "CELERY_TIMEZONE": "Europe/Warsaw",
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
         "CELERY_BROKER_CONNECTION_TIMEOUT": 3,
+    }
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL template; a `{s}` subdomain placeholder becomes `*`."""
+    parts = urlsplit(url.replace("{s}", "subdomain-placeholder"))
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("subdomain-placeholder", "*")
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy() -> dict[str, Any]:
+    """The Content-Security-Policy of every page (django-csp).
+
+    Scripts and <style> elements run only from our own origin or with the response's nonce: no
+    'unsafe-inline', no eval (HTMX is configured not to need it, see base.html). Style
+    *attributes* stay allowed: a few templates colour a status dot or size a poll bar from data,
+    and an attribute can carry no script. Images may also come from the map's tile server, from
+    S3 when files live there, and from data: URIs (the QR code of the authenticator set-up).
+    Forms may post to the cities' and control plane's hosts (the wizard, support entry and
+    hand-over end on another subdomain) and be redirected to Stripe's hosted pages.
+    """
+    images = [SELF, "data:"]
+    tiles = _origin(env.MAP_TILE_URL)
+    if tiles:
+        images.append(tiles)
+    if env.STORAGE == "s3":
+        bucket_host = _origin(env.S3_ENDPOINT_URL) if env.S3_ENDPOINT_URL else ""
+        if bucket_host:
+            scheme, _, host = bucket_host.partition("://")
+            images += [bucket_host, f"{scheme}://*.{host}"]  # path- or virtual-host-style
+        else:
+            images.append("https://*.amazonaws.com")
+    hosts = [env.BASE_DOMAIN, f"*.{env.BASE_DOMAIN}"]
+    if env.PUBLIC_PORT or env.ENVIRONMENT != "production":
+        # Outside production the port of the server varies (RATUSZ_PORT, test servers).
+        hosts = [f"{host}:*" for host in hosts]
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            "style-src-attr": [UNSAFE_INLINE],
+            "img-src": images,
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "media-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "frame-src": [NONE],
+            "frame-ancestors": [NONE],
+            "form-action": [
+                SELF,
+                *hosts,
+                "https://checkout.stripe.com",
+                "https://billing.stripe.com",
+            ],
+        }
     }
