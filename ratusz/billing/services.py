@@ -41,7 +41,7 @@ from ratusz.billing.taxids import parse_tax_id
 from ratusz.tenants.context import city_context
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
-from ratusz.tenants.services import change_city_status
+from ratusz.tenants.services import change_city_status, end_trial
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +120,12 @@ def _activate(account: BillingAccount, city: City | None) -> None:
     city = _fresh(city)
     if city is None:
         return
-    if city.status == CityStatus.TRIAL or (
-        city.status == CityStatus.SUSPENDED and account.suspended_by_billing
-    ):
+    if city.status == CityStatus.SUSPENDED and account.suspended_by_billing:
+        # Billing closed it for an unpaid bill; paid, it reopens, active.
         change_city_status(city=city, status=CityStatus.ACTIVE)
+        _history(account, "city_active", _("The city is active."))
+    elif end_trial(city=city).status != city.status:
+        # In trial: active now. Closed by an operator: stays closed, reopens active.
         _history(account, "city_active", _("The city is active."))
     account.suspended_by_billing = False
 

@@ -65,6 +65,7 @@ def city_snapshot(city: City) -> dict[str, Any]:
     return {
         "slug": city.slug,
         "status": city.status,
+        "resumes_as": city.resumes_as,
         "plan": city.plan,
         "limits": city.limits,
         "features": city.features,

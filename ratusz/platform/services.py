@@ -41,13 +41,19 @@ def _locked(city: City) -> City:
     return City.objects.select_for_update().get(pk=city.pk)
 
 
-def _change_status(*, actor: Actor, city: City, status: str, action: str, reason: str) -> City:
+def _change_status(
+    *, actor: Actor, city: City, status: str | None, action: str, reason: str
+) -> City:
+    """Move the city to `status` (None: reactivate it in the open state it left)."""
     with transaction.atomic():
         before = city_snapshot(_locked(city))
         if before["deleted_at"] is not None:
             raise ActionRefused(_("This city is deleted: restore it first."))
         try:
-            changed = tenants.change_city_status(city=city, status=status)
+            if status is None:
+                changed = tenants.reactivate_city(city=city)
+            else:
+                changed = tenants.change_city_status(city=city, status=status)
         except tenants.TransitionRefused as refused:
             raise ActionRefused(str(refused)) from refused
         record(
@@ -68,8 +74,9 @@ def suspend_city(*, actor: Actor, city: City, reason: str = "") -> City:
 
 
 def reactivate_city(*, actor: Actor, city: City, reason: str = "") -> City:
+    """Reopen a suspended or archived city as it was: a trial stays a trial."""
     return _change_status(
-        actor=actor, city=city, status=CityStatus.ACTIVE, action="city.reactivate", reason=reason
+        actor=actor, city=city, status=None, action="city.reactivate", reason=reason
     )
 
 

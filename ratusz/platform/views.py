@@ -194,7 +194,9 @@ ACTIONS: dict[str, tuple[Action, Any, Any]] = {
     "reactivate": (
         services.reactivate_city,
         gettext_lazy("Reactivate"),
-        gettext_lazy("The portal opens again."),
+        gettext_lazy(
+            "The portal opens again as it was before it closed: a trial goes on until its end date."
+        ),
     ),
     "archive": (
         services.archive_city,

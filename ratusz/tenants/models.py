@@ -40,6 +40,18 @@ class City(TenantMixin):
     status: models.CharField[str, str] = models.CharField(
         _("status"), max_length=16, choices=CityStatus.choices, default=CityStatus.TRIAL
     )
+    # The status a suspended or archived city returns to when it is reactivated: closing and
+    # reopening a city never decides whether it pays (a trial stays a trial, with its end
+    # date; billing's own state is billing's). Blank on a city that is open.
+    resumes_as: models.CharField[str, str] = models.CharField(
+        _("status when reactivated"),
+        max_length=16,
+        choices=[
+            (CityStatus.TRIAL, CityStatus.TRIAL.label),
+            (CityStatus.ACTIVE, CityStatus.ACTIVE.label),
+        ],
+        blank=True,
+    )
     # What the city may use, written by the control plane (billing sets the plan and its limits,
     # operators override features and limits); read through ratusz.tenants.entitlements.
     plan: models.CharField[str, str] = models.CharField(_("plan"), max_length=40, blank=True)
@@ -76,6 +88,10 @@ class City(TenantMixin):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=CityStatus.values), name="city_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resumes_as__in=["", CityStatus.TRIAL, CityStatus.ACTIVE]),
+                name="city_resumes_as_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(slug__regex=r"^[a-z0-9]([a-z0-9-]{1,38})[a-z0-9]$"),

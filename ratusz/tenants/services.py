@@ -186,8 +186,13 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CityStatus.TRIAL: {CityStatus.ACTIVE, CityStatus.SUSPENDED, CityStatus.ARCHIVED},
     CityStatus.ACTIVE: {CityStatus.SUSPENDED, CityStatus.ARCHIVED},
     CityStatus.SUSPENDED: {CityStatus.ACTIVE, CityStatus.TRIAL, CityStatus.ARCHIVED},
-    CityStatus.ARCHIVED: {CityStatus.ACTIVE, CityStatus.SUSPENDED},
+    CityStatus.ARCHIVED: {CityStatus.ACTIVE, CityStatus.TRIAL, CityStatus.SUSPENDED},
 }
+# Open states (the city runs, in trial or paid for) and closed ones (the lifecycle shut it). A
+# closed city remembers the open state it left (`City.resumes_as`) and returns to it when
+# reactivated: the lifecycle never decides whether a city has paid, billing does.
+OPEN_STATES = frozenset({CityStatus.TRIAL, CityStatus.ACTIVE})
+CLOSED_STATES = frozenset({CityStatus.SUSPENDED, CityStatus.ARCHIVED})
 
 
 def open_city(*, city: City) -> City:
@@ -220,9 +225,45 @@ def change_city_status(*, city: City, status: str) -> City:
                 _("A city cannot go from %(old)s to %(new)s.")
                 % {"old": locked.get_status_display(), "new": CityStatus(status).label}
             )
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        _move(locked, status)
+        locked.save(update_fields=["status", "resumes_as", "updated_at"])
         transaction.on_commit(lambda: routing.forget_city(locked.pk))
+    return locked
+
+
+def _move(city: City, status: str) -> None:
+    """Set the status, remembering the open state a city leaves when it is closed (closing it
+    again, suspended to archived, keeps what it left first)."""
+    if status in CLOSED_STATES and city.status in OPEN_STATES:
+        city.resumes_as = city.status
+    elif status in OPEN_STATES:
+        city.resumes_as = ""
+    city.status = status
+
+
+def reactivate_city(*, city: City) -> City:
+    """Reopen a suspended or archived city in the open state it left: a trial stays a trial
+    (with its end date, which billing keeps), an active city is active again. Cities closed
+    before the lifecycle remembered this reopen as active."""
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        if locked.deleted_at is not None:
+            raise TransitionRefused(_("This city is deleted: restore it first."))
+        if locked.status not in CLOSED_STATES:
+            raise TransitionRefused(_("Only a suspended or archived city can be reactivated."))
+        return change_city_status(city=locked, status=locked.resumes_as or CityStatus.ACTIVE)
+
+
+def end_trial(*, city: City) -> City:
+    """The city pays now (billing says so): a city in trial becomes active, and a suspended or
+    archived one that left a trial will reopen as active. Other states are left as they are."""
+    with transaction.atomic():
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        if locked.status == CityStatus.TRIAL:
+            return change_city_status(city=locked, status=CityStatus.ACTIVE)
+        if locked.status in CLOSED_STATES and locked.resumes_as == CityStatus.TRIAL:
+            locked.resumes_as = CityStatus.ACTIVE
+            locked.save(update_fields=["resumes_as", "updated_at"])
     return locked
 
 
@@ -259,10 +300,12 @@ def soft_delete_city(*, city: City, grace: timedelta = DELETION_GRACE) -> City:
         if locked.deleted_at is not None:
             raise CityChangeRefused(_("This city is already deleted."))
         now = timezone.now()
-        locked.status = CityStatus.SUSPENDED
+        _move(locked, CityStatus.SUSPENDED)
         locked.deleted_at = now
         locked.purge_after = now + grace
-        locked.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
+        locked.save(
+            update_fields=["status", "resumes_as", "deleted_at", "purge_after", "updated_at"]
+        )
         transaction.on_commit(lambda: routing.forget_city(locked.pk))
     return locked
 
