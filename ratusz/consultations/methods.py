@@ -80,6 +80,10 @@ class ParticipationMethod:
     capabilities: frozenset[Capability]
     # Settings a phase of this method starts with; the back office edits them.
     default_options: dict[str, Any] = field(default_factory=dict)
+    # Who may take an action (a WHO_CHOICES key) while staff have not chosen, per action;
+    # "everyone" for actions not named. A vote defaults to confirmed e-mail addresses so that
+    # one person cannot vote with many made-up accounts unless the city decides so.
+    default_who: dict[str, str] = field(default_factory=dict)
     # Extension points, as dotted paths (a method's module is imported only when used):
     # - panel: `(request, phase) -> str`, the HTML residents see on the project page while a
     #   phase of this method is current (the survey form, the ballot, the event list...);

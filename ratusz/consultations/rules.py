@@ -81,10 +81,11 @@ def _when(moment: datetime) -> str:
 def action_rule(phase: Phase, action: Action) -> dict[str, Any]:
     """Whether `action` is open in `phase` and who may take it:
     {"open": bool, "who": "everyone"|"confirmed"|"verified"|"groups", "groups": [ids]}.
-    An action the back office never touched is open to everyone (the method offers it)."""
+    An action the back office never touched is open (the method offers it) to whom the
+    method says by default (`default_who`; everyone with an account unless it says)."""
     rule = dict(phase.permissions.get(str(action)) or {})
     rule.setdefault("open", True)
-    rule.setdefault("who", "everyone")
+    rule.setdefault("who", get_method(phase.method).default_who.get(str(action), "everyone"))
     rule.setdefault("groups", [])
     return rule
 

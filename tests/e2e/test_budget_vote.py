@@ -4,6 +4,7 @@ the total and what is left), with axe-core finding no serious or critical proble
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from ratusz.accounts.models import User
 from ratusz.consultations.voting import selectors
@@ -25,6 +26,10 @@ def test_a_resident_fills_and_submits_a_budget_basket(make_city, live_server_url
         vote = make_vote(costs=(40_000, 30_000, 20_000, 10_000, 5_000), min_spend=50_000)
         resident = User.objects.create_user(
             "anna@example.com", "Bardzo-Dlugie-Haslo-2026", full_name="Anna Mieszkanka"
+        )
+        # A vote is for confirmed e-mail addresses unless the city chooses otherwise.
+        EmailAddress.objects.create(
+            user=resident, email=resident.email, verified=True, primary=True
         )
     base = live_server_url.format(host=city.host)
 

@@ -21,6 +21,7 @@ class VotingConfig(AppConfig):
                 actions=frozenset({Action.VOTE}),
                 capabilities=frozenset(),
                 default_options=dict(DEFAULT_OPTIONS),
+                default_who={Action.VOTE.value: "confirmed"},
                 panel="ratusz.consultations.voting.panels.render",
                 settings_form="ratusz.consultations.voting.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:voting-phase",

@@ -13,7 +13,7 @@ from ratusz.consultations.models import Phase
 from ratusz.consultations.translation import translated
 from ratusz.consultations.voting.models import Mode
 from ratusz.consultations.voting.rules import DEFAULT_OPTIONS, MAX_VOTES
-from ratusz.consultations.voting.services import MAX_CODES
+from ratusz.consultations.voting.services import MAX_CENSUS_FILE_MB, MAX_CODES
 
 VERIFICATION_CHOICES = [
     ("census", _("Residents check their identifier (e.g. PESEL) against the city's list")),
@@ -137,7 +137,10 @@ class CodesForm(forms.Form):
 class CensusUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("One identifier per row, in the first column."),
+        help_text=_(
+            "One identifier per row, in the first column. Save it as CSV from your spreadsheet: "
+            "UTF-8, UTF-16 and Windows-1250 (Polish Excel's plain CSV) are read."
+        ),
     )
     has_header = forms.BooleanField(label=_("The first row holds column names"), required=False)
     pesel = forms.BooleanField(
@@ -146,8 +149,10 @@ class CensusUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is too big (at most 20 MB)."))
+        if upload.size > MAX_CENSUS_FILE_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is too big (at most %(size)d MB).") % {"size": MAX_CENSUS_FILE_MB}
+            )
         name = (upload.name or "").lower()
         if not name.endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Choose a CSV file (.csv or .txt)."))

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from ratusz.consultations.methods import Action
 from ratusz.consultations.models import Phase
-from ratusz.consultations.rules import can_act
+from ratusz.consultations.rules import can_act, email_is_confirmed
 from ratusz.consultations.voting import selectors
 from ratusz.consultations.voting.forms import CensusCheckForm, CodeForm
 from ratusz.consultations.voting.models import CensusEntry, VotingCode
@@ -42,6 +42,9 @@ def panel_context(request: HttpRequest, phase: Phase, **extra: Any) -> dict[str,
         "chosen": [row for row in rows if row["votes"]],
         "needs_verification": decision.code == "not_verified",
         "offer_census": "census" in verification and CensusEntry.objects.exists(),
+        # The census check is for confirmed accounts only (services.verify_with_census): say
+        # so instead of offering a form that would refuse.
+        "census_needs_email": user.is_authenticated and not email_is_confirmed(user),
         "offer_codes": "codes" in verification and VotingCode.objects.filter(phase=phase).exists(),
         "census_form": CensusCheckForm(),
         "code_form": CodeForm(),

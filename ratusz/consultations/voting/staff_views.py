@@ -204,13 +204,16 @@ def census(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = services.upload_census(
-            staff=request.user,  # type: ignore[arg-type]  # administrator_required: logged in
-            file_name=upload.name or "census.csv",
-            content=upload.read(),
-            pesel=form.cleaned_data["pesel"],
-            has_header=form.cleaned_data["has_header"],
-        )
+        try:
+            report = services.upload_census(
+                staff=request.user,  # type: ignore[arg-type]  # administrator_required: logged in
+                file_name=upload.name or "census.csv",
+                content=upload.read(),
+                pesel=form.cleaned_data["pesel"],
+                has_header=form.cleaned_data["has_header"],
+            )
+        except services.Refused as problem:  # not readable text: nothing was added
+            form.add_error("file", str(problem))
     return render(
         request,
         "backoffice/voting/census.html",

@@ -36,6 +36,12 @@ def _candidate_or_404(phase: Phase, candidate_id: int) -> Candidate:
     return candidate
 
 
+def _client_ip(request: HttpRequest) -> str:
+    # The address the server saw; behind a proxy, the proxy sets REMOTE_ADDR to the client's
+    # (a header a person can write, like X-Forwarded-For, would let a guesser pick a new one).
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
 def _back(request: HttpRequest, phase: Phase) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -119,7 +125,11 @@ def verify(request: HttpRequest, phase_id: int) -> HttpResponse:
     def check() -> None:
         if not form.is_valid():
             raise services.Refused(_("Enter your identifier."))
-        services.verify_with_census(user=request.user, identifier=form.cleaned_data["identifier"])  # type: ignore[arg-type]  # logged in: checked in _act
+        services.verify_with_census(
+            user=request.user,  # type: ignore[arg-type]  # logged in: checked in _act
+            identifier=form.cleaned_data["identifier"],
+            ip=_client_ip(request),
+        )
 
     return _act(request, phase, check, _("You are verified as a resident: you can vote now."))
 
@@ -132,7 +142,12 @@ def use_code(request: HttpRequest, phase_id: int) -> HttpResponse:
     def redeem() -> None:
         if not form.is_valid():
             raise services.Refused(_("Enter the code printed on your voting card."))
-        services.redeem_code(user=request.user, phase=phase, code=form.cleaned_data["code"])  # type: ignore[arg-type]  # logged in: checked in _act
+        services.redeem_code(
+            user=request.user,  # type: ignore[arg-type]  # logged in: checked in _act
+            phase=phase,
+            code=form.cleaned_data["code"],
+            ip=_client_ip(request),
+        )
 
     return _act(request, phase, redeem, _("Your code is accepted: you can vote now."))
 

@@ -93,6 +93,16 @@ def make_vote(
     return Vote(project, ideas_phase, phase, ideas, candidates, staff)
 
 
+def make_voter(email: str) -> User:
+    """A resident who signed up and confirmed the e-mail address (what a vote asks unless the
+    city chooses otherwise)."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email, "correct horse battery")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def vote(in_city) -> Vote:
     return make_vote()

@@ -21,7 +21,7 @@ from ratusz.accounts.models import User
 from ratusz.consultations.voting import services
 from ratusz.consultations.voting.models import Ballot, BallotItem, BallotStatus
 from ratusz.tenants.context import city_context
-from tests.consultations.voting.conftest import make_vote
+from tests.consultations.voting.conftest import make_vote, make_voter
 
 # Connections open at once. PostgreSQL allows 100 by default and the test run holds a few of
 # its own; several runs sharing one server can lower it with RATUSZ_CONCURRENCY_THREADS.
@@ -73,10 +73,7 @@ def test_simultaneous_baskets_never_exceed_the_budget(make_city):
     city = make_city()
     with city_context(city.ref):
         vote = make_vote(costs=(40_000, 30_000, 20_000, 10_000, 5_000), budget=60_000)
-        residents = [
-            User.objects.create_user(f"glosujacy{n}@example.com", "correct horse battery")
-            for n in range(12)
-        ]
+        residents = [make_voter(f"glosujacy{n}@example.com") for n in range(12)]
     phase, candidates = vote.phase, vote.candidates
     chance = random.Random(2026)
 
@@ -137,10 +134,7 @@ def test_simultaneous_votes_keep_to_n_per_person_and_m_per_idea(make_city):
             slug="glosowanie", costs=(0, 0, 0, 0), voting_mode="multiple",
             votes_per_person=3, votes_per_idea=2,
         )  # fmt: skip
-        residents = [
-            User.objects.create_user(f"wielu{n}@example.com", "correct horse battery")
-            for n in range(10)
-        ]
+        residents = [make_voter(f"wielu{n}@example.com") for n in range(10)]
     phase, candidates = vote.phase, vote.candidates
     chance = random.Random(5)
     operations: list[Callable[[], object]] = []
@@ -188,7 +182,7 @@ def test_the_database_itself_refuses_items_over_the_limits_even_without_the_serv
     city = make_city()
     with city_context(city.ref):
         vote = make_vote(slug="surowo", costs=(40_000, 30_000, 20_000, 10_000, 5_000))
-        user = User.objects.create_user("surowy@example.com", "correct horse battery")
+        user = make_voter("surowy@example.com")
         services.add_vote(user=user, phase=vote.phase, candidate=vote.candidates[0])
         ballot = Ballot.objects.get(phase=vote.phase, user=user)
         # 40 000 + 30 000 > 60 000: refused by the database.

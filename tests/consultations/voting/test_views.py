@@ -7,11 +7,13 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from ratusz.accounts.models import Role, User
+from ratusz.consultations.methods import Action
+from ratusz.consultations.rules import can_act
 from ratusz.consultations.voting import selectors, services
 from ratusz.consultations.voting.models import CensusEntry, PaperVotes
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
-from tests.consultations.voting.conftest import make_vote
+from tests.consultations.voting.conftest import make_vote, make_voter
 
 
 def english(city, user: User | None = None) -> Client:
@@ -25,7 +27,7 @@ def english(city, user: User | None = None) -> Client:
 
 @pytest.fixture
 def voter(in_city) -> User:
-    return User.objects.create_user("glos@example.com", "correct horse battery")
+    return make_voter("glos@example.com")
 
 
 def test_the_project_page_shows_the_basket_with_the_budget(city, vote, voter):
@@ -95,6 +97,62 @@ def test_census_check_from_the_panel(city, in_city, city_admin, voter):
     )
     assert "You are verified as a resident" in response.content.decode()
     assert "Add to basket" in response.content.decode()
+
+
+def test_the_census_check_asks_unconfirmed_accounts_to_confirm_first(city, in_city, city_admin):
+    vote = make_vote("spis", permissions={"vote": {"who": "verified"}}, verification=["census"])
+    services.upload_census(
+        staff=city_admin, file_name="l.csv", content=b"ABC123\n", pesel=False, has_header=False
+    )
+    fresh = User.objects.create_user("swieze@example.com", "correct horse battery")
+    client = english(city, fresh)
+    page = client.get("/projects/spis/").content.decode()
+    assert "first confirm your e-mail address" in page
+    assert 'name="identifier"' not in page  # no form that would refuse
+    response = client.post(
+        f"/voting/{vote.phase.pk}/verify/", {"identifier": "ABC123"}, follow=True
+    )
+    assert (
+        "Confirm your e-mail address before you check your identifier" in response.content.decode()
+    )
+    with city_context(city.ref):
+        fresh.refresh_from_db()
+        assert fresh.verified_at is None
+
+
+def test_the_census_check_answers_alike_through_the_page(city, in_city, city_admin, voter):
+    vote = make_vote("spis", permissions={"vote": {"who": "verified"}}, verification=["census"])
+    services.upload_census(
+        staff=city_admin, file_name="l.csv", content=b"ABC123\n", pesel=False, has_header=False
+    )
+    services.verify_with_census(user=make_voter("pierwsza@example.com"), identifier="ABC123", ip="")
+    client = english(city, voter)
+
+    def answer(identifier: str) -> str:
+        response = client.post(
+            f"/voting/{vote.phase.pk}/verify/", {"identifier": identifier}, HTTP_HX_REQUEST="true"
+        )
+        html = response.content.decode()
+        return html[html.index('class="message error">') :].split("</p>")[0]
+
+    assert answer("ABC123") == answer("XYZ999")  # used by another account; not on the list
+
+
+def test_a_new_voting_phase_is_for_confirmed_addresses_and_the_builder_says_so(city, in_city):
+    vote = make_vote("domyslnie")  # no rule chosen by staff
+    fresh = User.objects.create_user("swieze@example.com", "correct horse battery")
+    decision = can_act(fresh, vote.phase, Action.VOTE)
+    assert (decision.allowed, decision.code) == (False, "confirm_email")
+    assert can_act(make_voter("potwierdzona@example.com"), vote.phase, Action.VOTE).allowed
+    with pytest.raises(services.NotAllowed):
+        services.add_vote(user=fresh, phase=vote.phase, candidate=vote.candidates[0])
+    page = (
+        english(city, vote.staff)
+        .get(f"/admin/projects/domyslnie/phases/{vote.phase.pk}/settings/")
+        .content.decode()
+    )
+    assert "A new phase starts with: People who confirmed their e-mail address." in page
+    assert 'value="confirmed" checked' in page or 'value="confirmed" id' in page
 
 
 def test_results_page_follows_the_citys_choice(city, vote, voter):
@@ -171,9 +229,21 @@ def test_census_upload_page_reports_each_bad_row(city, city_admin):
     )
 
 
+def test_an_unreadable_census_file_is_explained_not_a_500(city, city_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = english(city, city_admin)
+    upload = SimpleUploadedFile("lista.csv", b"44051401359;\x81\x98\x90\n")
+    response = admin.post("/admin/voting/census/", {"file": upload})
+    assert response.status_code == 200
+    assert "This file cannot be read as a list" in response.content.decode()
+    with city_context(city.ref):
+        assert CensusEntry.objects.count() == 0
+
+
 def test_another_citys_phases_are_not_found_here(city, other_city, vote, voter):
     with city_context(other_city.ref):
-        stranger = User.objects.create_user("obcy@example.com", "correct horse battery")
+        stranger = make_voter("obcy@example.com")
     client = english(other_city, stranger)
     phase, candidate = vote.phase.pk, vote.candidates[0].pk
     with city_context(other_city.ref):

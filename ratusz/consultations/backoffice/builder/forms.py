@@ -431,6 +431,8 @@ class PhaseSettingsForm(forms.Form):
                 choices=list(WHO_CHOICES.items()),
                 initial=rule["who"],
                 widget=forms.RadioSelect,
+                help_text=_("A new phase starts with: %(who)s.")
+                % {"who": WHO_CHOICES[self.method.default_who.get(str(action), "everyone")]},
             )
             self.fields[f"groups_{action}"] = forms.ModelMultipleChoiceField(
                 label=_("Groups that may %(action)s") % {"action": what},
