@@ -32,19 +32,10 @@ urlpatterns = [
     path("welcome/", include("ratusz.onboarding.urls_city")),
 ]
 
-if settings.DEBUG:
-    from django.views.static import serve
+if settings.STORAGES["default"]["BACKEND"] == "ratusz.tenants.storage.CityFileSystemStorage":
+    from ratusz.tenants.media import serve_city_media
 
-    from ratusz.tenants.storage import city_folder
-
-    def _media(request, path):  # type: ignore[no-untyped-def]  # development only
-        # Serve only the current city's folder: a path into another city's folder is a 404.
-        # Exports are for staff only, through their download view (which checks who asks).
-        prefix = city_folder() + "/"
-        if not path.startswith(prefix) or path.startswith(prefix + "exports/"):
-            from django.http import Http404
-
-            raise Http404
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-    urlpatterns.append(path("media/<path:path>", _media))
+    # Files kept on this machine (development, a single-machine install) are served here:
+    # only the current city's public files, each as its type and never as a page. From a
+    # bucket they come with the type and disposition set when stored (CityS3Storage).
+    urlpatterns.append(path("media/<path:path>", serve_city_media))

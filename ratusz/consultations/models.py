@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.tenants.uploads import UploadedDocumentField, UploadedImageField
+
 
 class PortalSettings(models.Model):
     """The city's own settings for its portal: one row per city schema."""
@@ -132,7 +134,7 @@ class Project(models.Model):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.JSONField(_("title"), default=dict)
     description = models.JSONField(_("description"), default=dict, blank=True)  # sanitised HTML
-    cover_image = models.ImageField(_("cover image"), upload_to="projects/", blank=True)
+    cover_image = UploadedImageField(_("cover image"), upload_to="projects/", blank=True)
     cover_alt = models.JSONField(_("cover image description"), default=dict, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="projects")
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
@@ -222,7 +224,7 @@ class ProjectFile(models.Model):
         Phase, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
     )
     title = models.JSONField(_("title"), default=dict)
-    file = models.FileField(_("file"), upload_to="project-files/")
+    file = UploadedDocumentField(_("file"), upload_to="project-files/")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

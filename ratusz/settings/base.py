@@ -206,6 +206,10 @@ STATICFILES_DIRS = [BASE_DIR / "ratusz" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
 STORAGES = storage_settings()
+# The largest image accepted from anyone, in pixels (width × height), checked from the file's
+# header before it is decoded: 40 million is a 50-megapixel camera's photo cut a little, and
+# takes ~160 MB to decode as RGBA.
+MAX_IMAGE_PIXELS = 40_000_000
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 EMAIL_BACKEND, EMAIL_SETTINGS = email_settings()

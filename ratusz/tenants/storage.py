@@ -15,6 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3Storage
 
 from ratusz.tenants.db import connection
+from ratusz.tenants.uploads import content_type_of
 
 CITIES_FOLDER = "cities"
 
@@ -61,3 +62,13 @@ class CityS3Storage(S3Storage):
     @location.setter
     def location(self, value: str) -> None:
         self._root_location = value
+
+    def get_object_parameters(self, name: str) -> dict[str, str]:
+        """A file is served from the bucket as the type its stored name says (given from its
+        detected content), and anything but an image as a download, never as a page."""
+        params: dict[str, str] = super().get_object_parameters(name)
+        file_type = content_type_of(name)
+        params["ContentType"] = file_type.content_type if file_type else "application/octet-stream"
+        if not (file_type and file_type.is_image):
+            params["ContentDisposition"] = "attachment"
+        return params

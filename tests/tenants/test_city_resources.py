@@ -101,3 +101,34 @@ def test_s3_storage_keeps_one_prefix_per_city(city, other_city, s3_endpoint):
         f"cities/{other_city.schema}/ideas/photo.txt",
     ]
     assert connection.schema_name == "public"
+
+
+def test_files_in_the_bucket_are_served_as_their_stored_type(city, s3_endpoint):
+    """The bucket answers with the type the stored name says, and anything but an image as a
+    download: never as a page, whatever was stored."""
+    storage = CityS3Storage(
+        bucket_name="ratusz-media",
+        endpoint_url=s3_endpoint,
+        access_key="test",
+        secret_key="test",
+        region_name="eu-central-1",
+        file_overwrite=False,
+    )
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="eu-central-1",
+    )
+    expected = {
+        "ideas/images/a.png": ("image/png", None),
+        "ideas/files/a.pdf": ("application/pdf", "attachment"),
+        "ideas/files/legacy.html": ("application/octet-stream", "attachment"),
+    }
+    with city_context(city.ref):
+        for name, (content_type, disposition) in expected.items():
+            stored = storage.save(name, ContentFile(b"<html><script>alert(1)</script>"))
+            head = client.head_object(Bucket="ratusz-media", Key=f"cities/{city.schema}/{stored}")
+            assert head["ContentType"] == content_type
+            assert head.get("ContentDisposition") == disposition

@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from ratusz.consultations.branding.contrast import (
     AA_NORMAL_TEXT,
@@ -29,6 +28,7 @@ from ratusz.consultations.branding.models import (
     TextColour,
 )
 from ratusz.consultations.richtext import plain_text
+from ratusz.tenants.uploads import IMAGE_TYPES, UploadRefused, display_name, inspect_upload
 
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 
@@ -62,26 +62,25 @@ def check_image(upload: UploadedFile, rule: ImageRule) -> None:
         raise forms.ValidationError(
             _("“%(name)s” is %(size)s KB; this image can be at most %(max)s KB."),
             params={
-                "name": upload.name,
+                "name": display_name(upload.name),
                 "size": math.ceil(upload.size / 1024),
                 "max": rule.max_bytes // 1024,
             },
         )
     try:
-        with Image.open(upload) as image:
-            image_format, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        detected = inspect_upload(upload, accept=IMAGE_TYPES)
+    except UploadRefused as refused:
+        if refused.code in {"too_many_pixels", "svg"}:
+            raise
         raise forms.ValidationError(
             _("“%(name)s” is not an image we can read. Use a file of type: %(formats)s."),
-            params={"name": upload.name, "formats": allowed},
-        ) from exc
-    finally:
-        upload.seek(0)
+            params={"name": display_name(upload.name), "formats": allowed},
+        ) from refused
+    image_format, width, height = detected.type.image_format, detected.width, detected.height
     if image_format not in rule.formats:
         raise forms.ValidationError(
             _("“%(name)s” is a %(found)s image; use a file of type: %(formats)s."),
-            params={"name": upload.name, "found": image_format, "formats": allowed},
+            params={"name": display_name(upload.name), "found": image_format, "formats": allowed},
         )
     if width < rule.min_width or height < rule.min_height:
         raise forms.ValidationError(
@@ -90,7 +89,7 @@ def check_image(upload: UploadedFile, rule: ImageRule) -> None:
                 "%(min_width)s×%(min_height)s pixels."
             ),
             params={
-                "name": upload.name,
+                "name": display_name(upload.name),
                 "width": width,
                 "height": height,
                 "min_width": rule.min_width,
@@ -104,7 +103,7 @@ def check_image(upload: UploadedFile, rule: ImageRule) -> None:
                 "%(max_width)s×%(max_height)s pixels."
             ),
             params={
-                "name": upload.name,
+                "name": display_name(upload.name),
                 "width": width,
                 "height": height,
                 "max_width": rule.max_width,
@@ -114,7 +113,7 @@ def check_image(upload: UploadedFile, rule: ImageRule) -> None:
     if rule.square and width != height:
         raise forms.ValidationError(
             _("“%(name)s” is %(width)s×%(height)s pixels; this icon must be square."),
-            params={"name": upload.name, "width": width, "height": height},
+            params={"name": display_name(upload.name), "width": width, "height": height},
         )
 
 

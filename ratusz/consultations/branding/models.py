@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.tenants.uploads import UploadedImageField
+
 
 class TextColour(models.TextChoices):
     WHITE = "white", _("White text")
@@ -49,11 +51,11 @@ class Branding(models.Model):
         default=TextColour.WHITE,
     )
     font = models.CharField(_("font"), max_length=16, choices=Font.choices, default=Font.SYSTEM)
-    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    logo = UploadedImageField(_("logo"), upload_to="branding/", blank=True)
     logo_alt = models.JSONField(_("logo description"), default=dict, blank=True)
-    favicon = models.ImageField(_("browser tab icon"), upload_to="branding/", blank=True)
-    header_image = models.ImageField(_("header image"), upload_to="branding/", blank=True)
-    social_image = models.ImageField(_("social preview image"), upload_to="branding/", blank=True)
+    favicon = UploadedImageField(_("browser tab icon"), upload_to="branding/", blank=True)
+    header_image = UploadedImageField(_("header image"), upload_to="branding/", blank=True)
+    social_image = UploadedImageField(_("social preview image"), upload_to="branding/", blank=True)
     cookie_notice = models.JSONField(_("cookie notice"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

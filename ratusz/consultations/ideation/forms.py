@@ -8,16 +8,17 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from ratusz.consultations.ideation.models import IdeaStatus
 from ratusz.consultations.models import Phase, Topic
 from ratusz.consultations.translation import translated
+from ratusz.tenants.uploads import UploadRefused, display_name, inspect_upload
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
-ATTACHMENT_EXTENSIONS = {".pdf", ".odt", ".docx", ".xlsx", ".ods", ".txt", ".jpg", ".jpeg", ".png"}
+IMAGE_EXTENSIONS = frozenset({"jpg", "png", "webp"})
+# What the content must be (detected, whatever the name says).
+ATTACHMENT_TYPES = frozenset({"pdf", "odt", "docx", "xlsx", "ods", "txt", "jpg", "png"})
 MAX_IMAGES = 5
 MAX_ATTACHMENTS = 3
 
@@ -39,37 +40,35 @@ class MultipleFileField(forms.FileField):
 def check_image(upload: UploadedFile) -> None:
     if upload.size and upload.size > MAX_IMAGE_BYTES:
         raise forms.ValidationError(
-            _("“%(name)s” is too large: images can be at most 5 MB."), params={"name": upload.name}
+            _("“%(name)s” is too large: images can be at most 5 MB."),
+            params={"name": display_name(upload.name)},
         )
     try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        inspect_upload(upload, accept=IMAGE_EXTENSIONS)
+    except UploadRefused as refused:
+        if refused.code in {"too_many_pixels", "svg"}:
+            raise
         raise forms.ValidationError(
             _("“%(name)s” is not an image we can show: use a JPEG, PNG or WebP file."),
-            params={"name": upload.name},
-        ) from exc
-    if image_format not in IMAGE_FORMATS:
-        raise forms.ValidationError(
-            _("“%(name)s” is not an image we can show: use a JPEG, PNG or WebP file."),
-            params={"name": upload.name},
-        )
-    upload.seek(0)
+            params={"name": display_name(upload.name)},
+        ) from refused
 
 
 def check_attachment(upload: UploadedFile) -> None:
-    name = (upload.name or "").lower()
-    if not any(name.endswith(extension) for extension in ATTACHMENT_EXTENSIONS):
-        raise forms.ValidationError(
-            _("“%(name)s”: attach PDF, office documents, text or images only."),
-            params={"name": upload.name},
-        )
     if upload.size and upload.size > MAX_ATTACHMENT_BYTES:
         raise forms.ValidationError(
             _("“%(name)s” is too large: attachments can be at most 10 MB."),
-            params={"name": upload.name},
+            params={"name": display_name(upload.name)},
         )
+    try:
+        inspect_upload(upload, accept=ATTACHMENT_TYPES)
+    except UploadRefused as refused:
+        if refused.code in {"too_many_pixels", "svg"}:
+            raise
+        raise forms.ValidationError(
+            _("“%(name)s”: attach PDF, office documents, text or images only."),
+            params={"name": display_name(upload.name)},
+        ) from refused
 
 
 class _NamedInCityLanguage:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.models import Phase, Project, Topic
+from ratusz.tenants.uploads import UploadedDocumentField, UploadedImageField
 
 
 class IdeaStatus(models.Model):
@@ -92,7 +93,7 @@ class Idea(models.Model):
 
 class IdeaImage(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="ideas/images/")
+    image = UploadedImageField(upload_to="ideas/images/")
     alt_text = models.CharField(_("image description"), max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -105,7 +106,7 @@ class IdeaImage(models.Model):
 
 class IdeaAttachment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="ideas/files/")
+    file = UploadedDocumentField(upload_to="ideas/files/")
     name = models.CharField(max_length=200)
 
     class Meta:

@@ -30,6 +30,7 @@ from ratusz.consultations.models import Phase, Topic
 from ratusz.consultations.moderation.selectors import filtered_words_in, posting_too_fast
 from ratusz.consultations.richtext import plain_text, sanitize
 from ratusz.consultations.rules import Decision, can_act, is_project_staff
+from ratusz.tenants.uploads import display_name
 
 
 class NotAllowed(PermissionError):
@@ -97,7 +98,7 @@ def post_idea(
         for position, (image, alt_text) in enumerate(images):
             IdeaImage.objects.create(idea=idea, image=image, alt_text=alt_text, position=position)
         for upload in attachments:
-            IdeaAttachment.objects.create(idea=idea, file=upload, name=upload.name or "file")
+            IdeaAttachment.objects.create(idea=idea, file=upload, name=display_name(upload.name))
         Follow.objects.create(idea=idea, user=author)
         announce(IdeaEvent("idea_posted", idea.pk, author.pk))
     return idea

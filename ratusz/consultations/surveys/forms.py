@@ -25,21 +25,11 @@ from ratusz.consultations.surveys.models import (
 )
 from ratusz.consultations.surveys.selectors import branching_values
 from ratusz.consultations.translation import translated
+from ratusz.tenants.uploads import UploadRefused, display_name, extension_of, inspect_upload
 
 DEFAULT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "txt", "odt", "docx", "xlsx", "ods", "csv"]
 MAX_UPLOAD_MB = 20
-# The first bytes of the formats whose content can be checked, so a renamed file is refused.
-MAGIC = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-}
 
 
 class PhaseSettingsForm(forms.Form):
@@ -699,7 +689,7 @@ class AnswerForm(forms.Form):
                 return self.saved.get(str(question.pk))
             self._check_upload(question, upload)
             self.uploads[question.pk] = upload
-            return {"name": upload.name}
+            return {"name": display_name(upload.name)}
         return data.get(name)
 
     def _check_upload(self, question: Question, upload: UploadedFile) -> None:
@@ -717,11 +707,13 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is too big: at most %(size)s MB.") % {"size": max_mb}
             )
-        signatures = MAGIC.get(extension)
-        if signatures:
-            head = upload.read(8)
-            upload.seek(0)
-            if not any(head.startswith(s) for s in signatures):
-                raise forms.ValidationError(
-                    _("The file's content is not a %(type)s file.") % {"type": extension.upper()}
-                )
+        # The content must be of an accepted type too, whatever the name says; what is stored
+        # is then named from the content (ratusz.tenants.uploads).
+        try:
+            inspect_upload(upload, accept={extension_of(f"x.{e}") for e in extensions})
+        except UploadRefused as refused:
+            if refused.code in {"too_many_pixels", "svg"}:
+                raise
+            raise forms.ValidationError(
+                _("The file's content is not a %(type)s file.") % {"type": extension.upper()}
+            ) from refused

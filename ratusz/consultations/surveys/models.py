@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.models import Phase
+from ratusz.tenants.uploads import UploadedDocumentField
 
 
 class Survey(models.Model):
@@ -168,7 +169,7 @@ class AnswerFile(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="files")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="survey-answers/")
+    file = UploadedDocumentField(upload_to="survey-answers/")
     name = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -30,6 +30,7 @@ from ratusz.consultations.surveys.models import (
     Survey,
     SurveyPage,
 )
+from ratusz.tenants.uploads import display_name
 
 # New browser (no-account) responses one address may start per hour: enough for a family or
 # a library computer, too few to stuff a survey.
@@ -276,7 +277,7 @@ def _store_uploads(
         question = page_questions[question_id]
         AnswerFile.objects.filter(response=response, question=question).delete()
         saved = AnswerFile.objects.create(
-            response=response, question=question, file=upload, name=upload.name or "file"
+            response=response, question=question, file=upload, name=display_name(upload.name)
         )
         stored[str(question_id)] = {"file": saved.pk, "name": saved.name}
     return stored

@@ -36,6 +36,7 @@ from ratusz.consultations.surveys.models import (
 from ratusz.consultations.surveys.services import NotAllowed, Refused
 from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
+from ratusz.tenants.media import stored_file_response
 
 
 def _staff(request: HttpRequest) -> User:
@@ -370,4 +371,10 @@ def answer_file(request: HttpRequest, file_id: int) -> FileResponse:
     if upload is None:
         raise Http404
     _phase(request, upload.response.survey.phase_id)
-    return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.name)
+    # Always a download, whatever it is: a respondent's file is never shown in the back office.
+    return stored_file_response(
+        upload.file.open("rb"),
+        stored_name=upload.file.name,
+        download_name=upload.name,
+        download=True,
+    )

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ratusz.consultations.surveys import services
 from ratusz.consultations.surveys.models import AnswerFile, Response
 from ratusz.tenants.context import city_context
+from tests.consultations.branding.conftest import image_bytes
 from tests.consultations.surveys.conftest import english, make_survey_phase, question
 
 
@@ -113,7 +114,7 @@ def test_bad_values_get_their_own_messages(city, city_admin, resident, in_city):
         {"page": str(page.pk), f"q{upload.pk}": SimpleUploadedFile("x.exe", b"MZ")},
     )
     assert "This kind of file is not accepted here. Allowed: PNG." in wrong_type.content.decode()
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 10
+    png = image_bytes((40, 30))  # a real PNG: a renamed or truncated one is refused
     accepted = client.post(
         f"/surveys/{phase.pk}/",
         {
