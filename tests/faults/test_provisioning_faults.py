@@ -80,13 +80,17 @@ def assert_no_trace_of(slug: str, step: str = "") -> None:
     assert not schema_exists(slug.replace("-", "_")), step
 
 
-NEW_CITY = {
-    "name": "Kutno",
-    "slug": "kutno-fault",
-    "admin_email": "prezydent@kutno.example",
-    "languages": ["pl", "en"],
-    "status": "active",
-}
+SLUG = "kutno-fault"
+
+
+def provision_kutno() -> services.ProvisionedCity:
+    return provision_city(
+        name="Kutno",
+        slug=SLUG,
+        admin_email="prezydent@kutno.example",
+        languages=["pl", "en"],
+        status="active",
+    )
 
 
 def test_provisioning_killed_after_each_step_leaves_no_half_city_and_a_retry_succeeds(
@@ -95,11 +99,11 @@ def test_provisioning_killed_after_each_step_leaves_no_half_city_and_a_retry_suc
     tried = []
     for name, kill_after in provisioning_steps(monkeypatch):
         with kill_after(), pytest.raises(Killed):
-            provision_city(**NEW_CITY)  # type: ignore[arg-type]
-        assert_no_trace_of(str(NEW_CITY["slug"]), name)
+            provision_kutno()
+        assert_no_trace_of(SLUG, name)
         tried.append(name)
     assert len(tried) >= 5
-    made = provision_city(**NEW_CITY)  # type: ignore[arg-type]
+    made = provision_kutno()
     live_db.append(made.city)
     assert Client(HTTP_HOST=made.ref.primary_domain).get("/").status_code == 200
 
@@ -138,7 +142,7 @@ def test_a_process_killed_in_the_middle_of_provisioning_leaves_no_half_city(live
         timeout=120,
     )
     assert result.returncode == -signal.SIGKILL, result.stderr
-    assert_no_trace_of("kutno-fault")
-    made = provision_city(**NEW_CITY)  # type: ignore[arg-type]
+    assert_no_trace_of(SLUG)
+    made = provision_kutno()
     live_db.append(made.city)
     assert schema_exists(made.ref.schema_name)
