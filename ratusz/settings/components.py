@@ -55,8 +55,10 @@ def database_settings() -> dict[str, dict[str, Any]]:
 def cache_settings() -> dict[str, dict[str, Any]]:
     if env.REDIS_URL:
         backend: dict[str, Any] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Pages keep serving, uncached, while Redis is down (ratusz.tenants.cache).
+            "BACKEND": "ratusz.tenants.cache.ToleratingRedisCache",
             "LOCATION": env.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     else:
         # A file cache is shared by every local process (web, worker, commands), so a change

@@ -1,9 +1,121 @@
-"""Cache keys carry the schema of the city they were made in, so cities never share entries."""
+"""Cache keys carry the schema of the city they were made in, so cities never share entries;
+a Redis that does not answer degrades the cache to no cache."""
 
 from __future__ import annotations
 
+import logging
+import time
+from typing import Any
+
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
 from ratusz.tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+# What an unreachable or hanging Redis raises (redis-py's own errors, and the OS's).
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError)
 
 
 def city_key(key: str, key_prefix: str, version: int) -> str:
     return f"{connection.schema_name}:{key_prefix}:{version}:{key}"
+
+
+class ToleratingRedisCache(RedisCache):
+    """Redis as a cache that a Redis outage degrades to no cache, instead of failing pages.
+
+    Every read misses and every write is dropped while Redis does not answer (each failure
+    logged, at most once a minute); the pages are then built from the database, as on a cold
+    cache. Entries that only exist in the cache (rate-limit counters) start again from zero
+    when Redis is back: throttling is lifted while it is down, which is preferred to refusing
+    every resident. Connection timeouts are short (settings), so a Redis that hangs costs a
+    request about a second, not a minute.
+    """
+
+    _last_warning = 0.0
+
+    def _down(self, operation: str, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - ToleratingRedisCache._last_warning > 60:
+            ToleratingRedisCache._last_warning = now
+            logger.warning("cache unavailable (%s), serving without it: %s", operation, exc)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        try:
+            return bool(super().add(key, value, timeout, version))
+        except REDIS_DOWN as exc:
+            self._down("add", exc)
+            return False
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except REDIS_DOWN as exc:
+            self._down("get", exc)
+            return default
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except REDIS_DOWN as exc:
+            self._down("set", exc)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        try:
+            return bool(super().touch(key, timeout, version))
+        except REDIS_DOWN as exc:
+            self._down("touch", exc)
+            return False
+
+    def delete(self, key: Any, version: Any = None) -> bool:
+        try:
+            return bool(super().delete(key, version))
+        except REDIS_DOWN as exc:
+            self._down("delete", exc)
+            return False
+
+    def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
+        try:
+            return dict(super().get_many(keys, version))
+        except REDIS_DOWN as exc:
+            self._down("get_many", exc)
+            return {}
+
+    def has_key(self, key: Any, version: Any = None) -> bool:
+        try:
+            return bool(super().has_key(key, version))
+        except REDIS_DOWN as exc:
+            self._down("has_key", exc)
+            return False
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        try:
+            return int(super().incr(key, delta, version))
+        except REDIS_DOWN as exc:
+            self._down("incr", exc)
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable)") from exc
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> list[Any]:
+        try:
+            return list(super().set_many(data, timeout, version))
+        except REDIS_DOWN as exc:
+            self._down("set_many", exc)
+            return list(data)
+
+    def delete_many(self, keys: Any, version: Any = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except REDIS_DOWN as exc:
+            self._down("delete_many", exc)
+
+    def clear(self) -> None:
+        try:
+            super().clear()
+        except REDIS_DOWN as exc:
+            self._down("clear", exc)

@@ -117,8 +117,8 @@ def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
             RATUSZ_DATA_DIR=str(tmp_path / f"data-{port}"),
             BASE_DOMAIN=env.BASE_DOMAIN,
             PYTHONUNBUFFERED="1",
-            **overrides,
         )
+        environment.update(overrides)
         log = tmp_path / f"server-{port}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
@@ -163,3 +163,52 @@ def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
                 "WHERE application_name = %s",
                 [server.application_name],
             )
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, that the test may stop and start
+    again (the shared Redis of the machine is never touched)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while not self.answers():
+            assert self.process.poll() is None, "redis-server did not start"
+            assert time.monotonic() < deadline, "redis-server did not answer"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                probe.sendall(b"PING\r\n")
+                return probe.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    server = OwnRedis()
+    server.start()
+    yield server
+    server.stop()
