@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ratusz.tenants.middleware.CityRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Wraps everything that may answer with personal data (request.user is set further in).
+    "ratusz.accounts.no_store.NoStoreMiddleware",
     "ratusz.tenants.middleware.CityLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
