@@ -39,3 +39,7 @@ def content_city(django_db_setup, django_db_blocker) -> Iterator[ContentCity]:
             assert resident is not None
         yield ContentCity(city, ref, host, demo.admin_email, resident.email)
         purge_city(city=City.objects.get(pk=city.pk))
+
+
+# The browser tests of this folder run on the e2e folder's live server and Chromium.
+from tests.e2e.conftest import browser, live_server_url, page  # noqa: E402, F401
