@@ -288,18 +288,25 @@ def test_voting_codes_and_census_of_a_do_not_verify_anyone_in_b(matrix: Matrix, 
     a, b = matrix.a, matrix.b
     with city_context(b.city.ref):
         phase = Phase.objects.get(pk=b.voting_phase_id)
-        person = User.objects.create_user("voter-b@example.com", PASSWORD)
+        voter, checker = (
+            User.objects.create_user(f"{name}-b@example.com", PASSWORD) for name in ("v", "c")
+        )
+        for person in (voter, checker):  # confirmed, so only the code or identifier decides
+            EmailAddress.objects.create(user=person, email=person.email, verified=True)
         for code in a.voting_codes:
             with pytest.raises(voting.Refused):
-                voting.redeem_code(user=person, phase=phase, code=code)
+                voting.redeem_code(user=voter, phase=phase, code=code, ip="192.0.2.1")
         with pytest.raises(voting.Refused):
-            voting.verify_with_census(user=person, identifier=a.census)
-        person.refresh_from_db()
-        assert person.verified_at is None
-        # B's own code works: the refusal above is about the city, not the code's shape.
-        voting.redeem_code(user=person, phase=phase, code=b.voting_codes[0])
-        person.refresh_from_db()
-        assert person.verified_at is not None
+            voting.verify_with_census(user=checker, identifier=a.census, ip="192.0.2.1")
+        for person in (voter, checker):
+            person.refresh_from_db()
+            assert person.verified_at is None
+        # B's own code and identifier work: the refusals above are about the city.
+        voting.redeem_code(user=voter, phase=phase, code=b.voting_codes[0], ip="192.0.2.1")
+        voting.verify_with_census(user=checker, identifier=b.census, ip="192.0.2.1")
+        for person in (voter, checker):
+            person.refresh_from_db()
+            assert person.verified_at is not None
 
 
 # --- Files, cache entries and tasks of a city stay in it ------------------------------------
