@@ -1,0 +1,115 @@
+"""E-mails of what happened while Redis (the task broker) was down arrive once it is back, each
+once: the request that saved the comment succeeds without its task, the periodic sweep queues
+the lost e-mail again, and a second sweep (or a duplicate message) sends nothing twice.
+
+Our own redis-server and a real Celery worker; the machine's shared Redis is not touched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from django.utils import timezone
+
+from ratusz.accounts.models import User
+from ratusz.celery import app
+from ratusz.consultations.ideation.services import add_comment, post_idea
+from ratusz.consultations.notifications.models import Notification
+from ratusz.consultations.notifications.tasks import SWEEP_SETTLE, sweep_unsent_emails
+from ratusz.tenants.context import city_context
+from ratusz.tenants.db import connection
+from tests.consultations.conftest import make_project
+from tests.faults.conftest import ROOT
+
+
+@pytest.fixture
+def broker_of_our_own(own_redis, monkeypatch):
+    """This process queues its tasks on our own Redis."""
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url(1))
+    monkeypatch.setitem(app.conf, "broker_url", own_redis.url(1))
+    assert app.conf.broker_url == own_redis.url(1)
+    app.close()  # drop the connections to the shared broker
+    yield own_redis
+    monkeypatch.undo()
+    app.close()
+
+
+def start_worker(own_redis, tmp_path) -> subprocess.Popen[bytes]:
+    params = connection.settings_dict
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATUSZ_", "DB_"))
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="ratusz.settings.test",
+        DATABASE_URL=f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}",
+        REDIS_URL=own_redis.url(0),
+        CELERY_BROKER_URL=own_redis.url(1),
+        RATUSZ_TASKS_EAGER="0",
+        RATUSZ_DATA_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "-m", "celery", "-A", "ratusz", "worker", "--pool", "solo"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=(tmp_path / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_an_email_lost_while_redis_was_down_arrives_once_when_it_is_back(
+    make_city, broker_of_our_own, tmp_path
+):
+    own_redis = broker_of_our_own
+    city = make_city()
+    with city_context(city.ref):
+        phase = make_project().phases.get(method="ideation")
+        author = User.objects.create_user("autorka@example.com", "correct horse battery")
+        neighbour = User.objects.create_user("sasiad@example.com", "correct horse battery")
+        idea = post_idea(author=author, phase=phase, title="Ławki", body="<p>Więcej ławek</p>")
+
+        own_redis.stop()
+        # Saved although its e-mail cannot be queued: the request would succeed.
+        add_comment(author=neighbour, idea=idea, body="Popieram!")
+        notification = Notification.objects.get(recipient=author)
+        assert notification.emailed_at is None
+
+        own_redis.start()
+        # Beat's sweep leaves fresh notifications to their own task for SWEEP_SETTLE; pretend
+        # that much time has passed. Two sweeps (two beats) queue the same e-mail twice.
+        Notification.objects.filter(pk=notification.pk).update(
+            created_at=timezone.now() - SWEEP_SETTLE - timedelta(minutes=1)
+        )
+        assert sweep_unsent_emails.run() == 1
+        assert sweep_unsent_emails.run() == 1
+
+    broker = redis.Redis.from_url(own_redis.url(1))
+    assert broker.llen("celery") == 2
+    worker = start_worker(own_redis, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while broker.llen("celery") or broker.hlen("unacked"):
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+    with city_context(city.ref):
+        notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    sent = [
+        path
+        for path in (tmp_path / "mail").glob("*.log")
+        if "autorka@example.com" in path.read_text(errors="replace")
+    ]
+    messages = sum(p.read_text(errors="replace").count("To: autorka@example.com") for p in sent)
+    assert messages == 1, (tmp_path / "worker.log").read_text()
