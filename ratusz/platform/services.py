@@ -3,7 +3,6 @@ lifecycle, entitlements...) and records itself in the audit log in the same tran
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -226,10 +225,9 @@ def verify_city_domain(
     actor: Actor,
     domain: Domain,
     reason: str = "",
-    resolver: custom_domains.Resolver = socket.getaddrinfo,
 ) -> custom_domains.Verification:
-    """Check the domain's DNS; once it resolves to us it serves. Every check is audited with
-    its outcome, verified or not. Raises DomainRefused or FeatureNotAllowed.
+    """Look for the city's proof of ownership in DNS; found, the domain serves. Every check is
+    audited with its outcome, verified or not. Raises DomainRefused or FeatureNotAllowed.
 
     The DNS lookups run inside the transaction: tenants' verify_custom_domain both looks up
     and marks the domain verified, with no separate lookup step to call first. It takes no
@@ -237,9 +235,7 @@ def verify_city_domain(
     city = domain.tenant
     before = {"domain": domain.domain, "verified_at": domain.verified_at}
     with transaction.atomic():
-        result = custom_domains.verify_custom_domain(
-            city_id=city.pk, domain_id=domain.pk, resolver=resolver
-        )
+        result = custom_domains.verify_custom_domain(city_id=city.pk, domain_id=domain.pk)
         record(
             actor=actor,
             action="domain.verify",

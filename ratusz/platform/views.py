@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import socket
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -310,10 +309,6 @@ def remove_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
     )
 
 
-# The DNS lookups of the verify action; tests put a table of names in its place.
-domain_resolver: custom_domains.Resolver = socket.getaddrinfo
-
-
 @operator_required
 def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Add one of the city's own domains, unverified: it serves once verified."""
@@ -334,8 +329,11 @@ def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(domain)s was added. It serves once its DNS record points to %(target)s.")
-                % {"domain": added.domain, "target": custom_domains.city_subdomain(city)},
+                _(
+                    "%(domain)s was added. It serves once the city proves it owns it: the "
+                    "records to add are on its verification page."
+                )
+                % {"domain": added.domain},
             )
             return redirect("platform:city", slug=city.slug)
     return render(
@@ -346,8 +344,9 @@ def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "label": _("Add a domain"),
             "explanation": _(
-                "The city will answer on this address once its DNS record points to %(target)s "
-                "and the domain is verified."
+                "The city will answer on this address once it proves it owns the domain (a "
+                "CNAME record to %(target)s, or a TXT record with its own code) and the domain "
+                "is verified."
             )
             % {"target": custom_domains.city_subdomain(city)},
         },
@@ -357,8 +356,8 @@ def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @operator_required
 def verify_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpResponse:
-    """Check the domain's DNS; once it resolves to us it serves. Every check is audited,
-    with its outcome, whether or not the domain resolves yet."""
+    """Look for the city's proof of ownership in DNS; found, the domain serves. Every check
+    is audited, with its outcome, whether or not the proof is there yet."""
     city = get_object_or_404(City, slug=slug)
     domain = get_object_or_404(Domain.objects.select_related("tenant"), pk=domain_id, tenant=city)
     form = VerifyDomainForm(_posted(request))
@@ -368,7 +367,6 @@ def verify_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
                 actor=Actor.from_request(request),
                 domain=domain,
                 reason=form.cleaned_data["reason"],
-                resolver=domain_resolver,
             )
         except custom_domains.DomainRefused as refused:
             form.add_error(None, str(refused))
@@ -385,10 +383,12 @@ def verify_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
             "form": form,
             "label": _("Verify the domain %(domain)s") % {"domain": domain.domain},
             "explanation": _(
-                "Ratusz looks the domain up in DNS. If it points to %(target)s, the city starts "
-                "answering on it at once."
-            )
-            % {"target": custom_domains.city_subdomain(city)},
+                "Ratusz looks in DNS for the city's proof that the domain is its own: one of the "
+                "two records below. Found, the city starts answering on the domain at once."
+            ),
+            "domain": domain,
+            "challenge": custom_domains.challenge(domain),
+            "ingress": custom_domains.configured_ingress(),
         },
         status=400 if form.errors else 200,
     )

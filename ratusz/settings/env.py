@@ -116,6 +116,10 @@ SPARE_SCHEMAS = _int("RATUSZ_SPARE_SCHEMAS", 0 if ENVIRONMENT == "test" else 2)
 # The public addresses of the ingress: a city's custom domain is verified when it resolves to
 # one of them (or to the city's subdomain). Comma-separated; empty: resolve BASE_DOMAIN.
 INGRESS_ADDRESSES = tuple(a.strip() for a in _str("INGRESS_ADDRESSES", "").split(",") if a.strip())
+# The nameservers custom domains are checked at ("192.0.2.53" or "127.0.0.1:5353"),
+# comma-separated; empty: the machine's own (resolv.conf). See ratusz.tenants.dns.
+DNS_NAMESERVERS = tuple(a.strip() for a in _str("DNS_NAMESERVERS", "").split(",") if a.strip())
+DNS_TIMEOUT = float(_str("DNS_TIMEOUT", "3"))
 # Map tiles for idea maps (Leaflet); any XYZ tile server.
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = _str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -111,8 +111,16 @@ class City(TenantMixin):
 
 class Domain(DomainMixin):
     # Annotated because DomainMixin is untyped, which hides the field types from mypy.
-    # A custom domain a city adds serves only once it resolves to us (verified_at is set);
-    # subdomains of BASE_DOMAIN are verified when created.
+    # A custom domain a city adds serves only once the city proved it owns it (verified_at is
+    # set; ratusz.tenants.domains); subdomains of BASE_DOMAIN are verified when created.
+    # Not unique by itself: two cities may both claim a name they have not proved yet; only
+    # one verified row per name can exist (the constraint below), and routing reads only those.
+    domain: models.CharField[str, str] = models.CharField(
+        _("domain"), max_length=253, db_index=True
+    )
+    # The random value the city publishes in a TXT record to prove it owns the domain; one per
+    # city and domain, so one city's record never proves another city's claim.
+    verification_token: models.CharField[str, str] = models.CharField(max_length=64, blank=True)
     verified_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
         _("verified"), null=True, blank=True
     )
@@ -130,7 +138,14 @@ class Domain(DomainMixin):
                 condition=models.Q(is_primary=True),
                 name="domain_one_primary_per_city",
             ),
-            models.UniqueConstraint(Lower("domain"), name="domain_unique_ci"),
+            # One verified city per name (whatever its case): the one that proved it owns it.
+            models.UniqueConstraint(
+                Lower("domain"),
+                condition=models.Q(verified_at__isnull=False),
+                name="domain_verified_unique_ci",
+            ),
+            # A city claims a name once.
+            models.UniqueConstraint(Lower("domain"), "tenant", name="domain_unique_per_city_ci"),
         ]
 
     def __str__(self) -> str:

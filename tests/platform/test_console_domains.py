@@ -1,24 +1,24 @@
 """Custom domains from the operator console: added and verified through the tenants' domain
-services (DNS answered by a table of names here), every action confirmed and audited in the
+services (DNS answered by the tests' DNS server), every action confirmed and audited in the
 same transaction, every refusal shown in the page and nothing saved."""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
+from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.platform import views
 from ratusz.platform.models import AuditEntry
 from ratusz.tenants.context import city_context
-from ratusz.tenants.domains import add_custom_domain
+from ratusz.tenants.domains import add_custom_domain, challenge
 from ratusz.tenants.entitlements import set_entitlements
 from ratusz.tenants.models import Domain
 from ratusz.tenants.routing import resolve_host
+from tests.tenants.fake_dns import FakeDns
 
 US = "203.0.113.10"
 HOST = "konsultacje.gdansk.pl"
@@ -33,18 +33,10 @@ def console(operator, control_client) -> Client:
 
 
 @pytest.fixture
-def dns(monkeypatch, settings) -> dict[str, list[str]]:
-    """The names DNS knows, as a table the test fills; Ratusz answers on US."""
+def dns(fake_dns, settings) -> FakeDns:
+    """The DNS Ratusz asks, empty until the test adds records; Ratusz answers on US."""
     settings.INGRESS_ADDRESSES = [US]
-    table: dict[str, list[str]] = {}
-
-    def resolve(name: str, port: Any, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
-        if name not in table:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 0)) for ip in table[name]]
-
-    monkeypatch.setattr(views, "domain_resolver", resolve)
-    return table
+    return fake_dns
 
 
 def add_url(city: Any) -> str:
@@ -71,7 +63,7 @@ def test_the_city_page_offers_the_add_form_and_a_verify_link(console, city):
     page = html(console.get(f"/console/cities/{city.model.slug}/"))
     assert f'action="{add_url(city)}"' in page
     assert '<label for="id_domain_domain">Domain name</label>' in page
-    assert f"CNAME record pointing to {city.host}" in page
+    assert f"a CNAME record pointing to {city.host}, or a TXT record" in page
     assert f'href="{verify_url(city, custom)}"' in page
     # The city's own subdomain is never offered for verification.
     primary = Domain.objects.get(tenant_id=city.model.pk, is_primary=True)
@@ -87,9 +79,7 @@ def test_an_operator_adds_a_domain_unverified_and_audited(console, city, committ
             follow=True,
         )
     assert response.status_code == 200
-    assert f"{HOST} was added. It serves once its DNS record points to {city.host}" in html(
-        response
-    )
+    assert f"{HOST} was added. It serves once the city proves it owns it" in html(response)
     domain = Domain.objects.get(domain=HOST)
     assert domain.tenant_id == city.model.pk and domain.verified_at is None
     # Unverified: the city does not answer on it yet.
@@ -133,14 +123,24 @@ def test_bad_hosts_are_refused_next_to_the_field(console, city, typed, message):
     assert audit("domain.add", city) == []
 
 
-def test_a_host_of_another_city_is_refused(console, city, other_city):
+def test_a_host_verified_for_another_city_is_refused(console, city, other_city):
     theirs = add_custom_domain(city_id=other_city.model.pk, domain=HOST)
+    Domain.objects.filter(pk=theirs.pk).update(verified_at=timezone.now())
     response = console.post(add_url(city), {"domain": HOST.upper(), "confirm": "on"})
     assert response.status_code == 400
-    assert f"“{HOST}” is already in use on Ratusz." in html(response)
+    assert f"“{HOST}” is already verified for another city on Ratusz." in html(response)
     assert list(Domain.objects.filter(domain__iexact=HOST)) == [theirs]
     assert Domain.objects.get(pk=theirs.pk).tenant_id == other_city.model.pk
     assert audit("domain.add", city) == [] and audit("domain.add", other_city) == []
+
+
+def test_a_host_another_city_claimed_without_proof_can_be_claimed_too(console, city, other_city):
+    theirs = add_custom_domain(city_id=other_city.model.pk, domain=HOST)
+    response = console.post(add_url(city), {"domain": HOST, "confirm": "on"})
+    assert response.status_code == 302
+    mine = Domain.objects.get(domain=HOST, tenant_id=city.model.pk)
+    assert mine.verification_token != theirs.verification_token
+    assert Domain.objects.get(pk=theirs.pk).tenant_id == other_city.model.pk
 
 
 def test_a_city_without_custom_domains_in_its_plan_is_refused_in_the_page(console, city):
@@ -155,25 +155,32 @@ def test_a_city_without_custom_domains_in_its_plan_is_refused_in_the_page(consol
 # --- Verifying -------------------------------------------------------------------------------
 
 
-def test_verifying_reports_dns_until_it_points_to_us_and_audits_each_check(
-    console, city, dns, committed
+def test_verifying_asks_for_the_citys_proof_and_audits_each_check(
+    console, city, other_city, dns, committed
 ):
     domain = add_custom_domain(city_id=city.model.pk, domain=HOST)
+    expected = challenge(domain)
     page = html(console.get(verify_url(city, domain)))
     assert f"Verify the domain {HOST}" in page and 'name="confirm"' in page
+    # The page shows this city's own records for this domain.
+    assert f"<code>{expected.txt_name}</code>" in page
+    assert f"<code>{expected.txt_value}</code>" in page
+    assert f"<code>{city.host}.</code>" in page
 
-    # Not in DNS yet: a warning in the page, still unverified.
+    # Nothing in DNS yet: a warning in the page, still unverified.
     response = console.post(verify_url(city, domain), {"confirm": "on"}, follow=True)
-    assert f"{HOST} does not resolve yet." in html(response)
-    # Somewhere else: the page says where it points and what the record must say.
-    dns[HOST] = ["198.51.100.7"]
+    assert f"No record proving that {HOST} is yours was found yet" in html(response)
+    # Pointing to our ingress, even to another city's subdomain, proves nothing.
+    dns.a(HOST, US)
+    dns.cname(HOST, other_city.host)
     response = console.post(verify_url(city, domain), {"confirm": "on"}, follow=True)
-    assert "resolves to 198.51.100.7, not to Ratusz (203.0.113.10)" in html(response)
+    assert f"{HOST} points to {other_city.host}, not to {city.host}" in html(response)
     assert Domain.objects.get(pk=domain.pk).verified_at is None
     assert resolve_host(HOST).kind == "unknown"
 
-    # Pointing to us: verified, and the city answers on it at once.
-    dns[HOST] = [US]
+    # The city's CNAME to its own subdomain: verified, and it answers on it at once.
+    dns.forget(HOST)
+    dns.cname(HOST, city.host)
     with committed():
         response = console.post(
             verify_url(city, domain), {"confirm": "on", "reason": "DNS done"}, follow=True
@@ -191,7 +198,7 @@ def test_verifying_reports_dns_until_it_points_to_us_and_audits_each_check(
 
 def test_verifying_must_be_confirmed(console, city, dns):
     domain = add_custom_domain(city_id=city.model.pk, domain=HOST)
-    dns[HOST] = [US]
+    dns.cname(HOST, city.host)
     response = console.post(verify_url(city, domain), {})
     assert response.status_code == 400
     assert "Tick the box to confirm." in html(response)
@@ -209,7 +216,7 @@ def test_the_citys_subdomain_is_not_verified_as_a_custom_domain(console, city, d
 
 def test_another_citys_domain_cannot_be_reached_through_this_city(console, city, other_city, dns):
     theirs = add_custom_domain(city_id=other_city.model.pk, domain=HOST)
-    dns[HOST] = [US]
+    dns.cname(HOST, other_city.host)
     assert console.get(verify_url(city, theirs)).status_code == 404
     assert console.post(verify_url(city, theirs), {"confirm": "on"}).status_code == 404
     assert Domain.objects.get(pk=theirs.pk).verified_at is None
@@ -221,7 +228,7 @@ def test_another_citys_domain_cannot_be_reached_through_this_city(console, city,
 
 def test_only_operators_add_or_verify_domains(control_client, city, city_admin, dns):
     domain = add_custom_domain(city_id=city.model.pk, domain="stary.gdansk.pl")
-    dns["stary.gdansk.pl"] = [US]
+    dns.cname("stary.gdansk.pl", city.host)
     # Signed out: sent to sign in.
     response = control_client.post(add_url(city), {"domain": HOST, "confirm": "on"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

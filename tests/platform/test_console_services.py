@@ -4,7 +4,6 @@ change it would have recorded."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,11 +19,10 @@ from ratusz.onboarding.models import CityTemplate, PartnerInvitation, PartnerOrg
 from ratusz.platform import services
 from ratusz.platform.audit import Actor
 from ratusz.platform.models import AuditEntry
-from ratusz.tenants.domains import DomainRefused, add_custom_domain
+from ratusz.tenants.domains import DomainRefused, add_custom_domain, challenge
 from ratusz.tenants.entitlements import FeatureNotAllowed, set_entitlements
 from ratusz.tenants.models import Domain
 
-US = "203.0.113.10"
 HOST = "konsultacje.gdansk.pl"
 
 
@@ -53,17 +51,6 @@ def audit_fails(monkeypatch) -> None:
 @pytest.fixture
 def organisation(db) -> PartnerOrganisation:
     return onboarding.create_partner_organisation(name="Konsultanci Sp. z o.o.")
-
-
-def resolver(table: dict[str, list[str]]) -> Any:
-    """DNS as a table of names (socket.getaddrinfo's shape)."""
-
-    def resolve(name: str, port: Any, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
-        if name not in table:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 0)) for ip in table[name]]
-
-    return resolve
 
 
 def entries(action: str) -> list[AuditEntry]:
@@ -220,7 +207,8 @@ def test_add_city_domain_saves_it_unverified_and_audited(actor, city):
 
 
 def test_a_refused_domain_is_neither_saved_nor_audited(actor, city, other_city):
-    add_custom_domain(city_id=other_city.model.pk, domain=HOST)
+    theirs = add_custom_domain(city_id=other_city.model.pk, domain=HOST)
+    Domain.objects.filter(pk=theirs.pk).update(verified_at=timezone.now())  # proved theirs
     with pytest.raises(DomainRefused):
         services.add_city_domain(actor=actor, city=city.model, host=HOST)
     assert Domain.objects.get(domain=HOST).tenant_id == other_city.model.pk
@@ -241,17 +229,14 @@ def test_a_domain_whose_audit_entry_fails_is_not_saved(actor, city, audit_fails)
     assert not Domain.objects.filter(domain=HOST).exists()
 
 
-def test_verify_city_domain_audits_every_check_with_its_outcome(actor, city, settings):
-    settings.INGRESS_ADDRESSES = [US]
+def test_verify_city_domain_audits_every_check_with_its_outcome(actor, city, fake_dns):
     domain = add_custom_domain(city_id=city.model.pk, domain=HOST)
-    table: dict[str, list[str]] = {}
 
-    missing = services.verify_city_domain(actor=actor, domain=domain, resolver=resolver(table))
+    missing = services.verify_city_domain(actor=actor, domain=domain)
     assert not missing.verified
-    table[HOST] = [US]
-    found = services.verify_city_domain(
-        actor=actor, domain=domain, reason="DNS changed", resolver=resolver(table)
-    )
+    expected = challenge(domain)
+    fake_dns.txt(expected.txt_name, expected.txt_value)
+    found = services.verify_city_domain(actor=actor, domain=domain, reason="DNS changed")
     assert found.verified and found.domain.verified_at is not None
 
     first, second = entries("domain.verify")
@@ -263,7 +248,7 @@ def test_verify_city_domain_audits_every_check_with_its_outcome(actor, city, set
 def test_verifying_the_citys_own_subdomain_is_refused_and_not_audited(actor, city):
     primary = Domain.objects.get(tenant_id=city.model.pk, is_primary=True)
     with pytest.raises(DomainRefused):
-        services.verify_city_domain(actor=actor, domain=primary, resolver=resolver({}))
+        services.verify_city_domain(actor=actor, domain=primary)
     assert entries("domain.verify") == []
 
 

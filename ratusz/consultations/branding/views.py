@@ -237,7 +237,11 @@ def domain(request: HttpRequest) -> HttpResponse:
         "backoffice/site/domain.html",
         {
             "form": form,
-            "domains": domain_services.custom_domains(city_id=city.id),
+            "domains": [
+                (domain, domain_services.challenge(domain))
+                for domain in domain_services.custom_domains(city_id=city.id)
+            ],
+            "ingress": domain_services.configured_ingress(),
             "target": domain_services.city_subdomain(city_row),
             "not_allowed": not_allowed,
             "section": "domain",

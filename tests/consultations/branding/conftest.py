@@ -7,6 +7,8 @@ import io
 import pytest
 from PIL import Image
 
+from tests.tenants.fake_dns import fake_dns  # noqa: F401  # the custom-domain tests' DNS server
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
