@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ratusz.consultations.richtext import sanitize
 from ratusz.consultations.translation import translated
 
 register = template.Library()
@@ -29,8 +30,17 @@ def tr(context: template.Context, values: dict[str, str] | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def tr_html(context: template.Context, values: dict[str, str] | None) -> SafeString:
-    """Like `tr`, for rich text that was sanitised when it was saved."""
-    return mark_safe(translated(values, _default_language(context)))  # sanitised on write
+    """Like `tr`, for rich text (sanitised when saved, and again here: see `rich`)."""
+    return rich(translated(values, _default_language(context)))
+
+
+@register.filter
+def rich(html: str | None) -> SafeString:
+    """Rich text written by people, printed as markup. It was sanitised when it was saved;
+    it is sanitised again here so that no path of writing (a restore, an import, a future
+    service that forgets) can put a script on a page: the only way our templates print
+    stored HTML unescaped."""
+    return mark_safe(sanitize(html or ""))  # the sanitiser's output
 
 
 @register.filter
