@@ -10,6 +10,12 @@ urlpatterns = [
     path("", include("ratusz.consultations.branding.urls_public")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's: its set-up of an authenticator app, recording that the code was used.
+    path(
+        "accounts/2fa/totp/activate/",
+        accounts.ActivateTOTPView.as_view(),
+        name="mfa_activate_totp",
+    ),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("ratusz.accounts.urls")),
     path("moderation/", include("ratusz.consultations.moderation.urls")),

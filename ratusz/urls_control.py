@@ -2,8 +2,16 @@
 
 from django.urls import include, path
 
+from ratusz.accounts import views as accounts
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's: its set-up of an authenticator app, recording that the code was used.
+    path(
+        "accounts/2fa/totp/activate/",
+        accounts.ActivateTOTPView.as_view(),
+        name="mfa_activate_totp",
+    ),
     # Operators and partners sign in on the control plane (accounts in the public schema).
     path("accounts/", include("allauth.urls")),
     path("console/", include("ratusz.platform.urls")),

@@ -5,6 +5,7 @@ servers, concurrency) use `live_db` and make their own cities, removed afterward
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -156,6 +157,31 @@ def operator(db) -> User:
         role=Role.OPERATOR,
         is_staff=True,
     )
+
+
+def force_login_with_second_factor(client: Client, user: User) -> None:
+    """Sign `user` in as if they had entered their password and a code from their
+    authenticator app: the console (and a back office that requires two factors) checks that
+    this session's sign-in used the second factor, which `force_login` alone does not record.
+    Call it inside the user's city context for a city account."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    authenticator = Authenticator.objects.filter(user=user, type="totp").first()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {
+            "method": "mfa",
+            "at": time.time(),
+            "type": "totp",
+            "id": getattr(authenticator, "pk", None),
+        },
+    ]
+    # The user the records belong to (allauth ignores records of another user).
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
 
 
 @pytest.fixture

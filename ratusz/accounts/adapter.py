@@ -33,6 +33,7 @@ from ratusz.accounts import selectors, services
 from ratusz.accounts.emails import queue_email
 from ratusz.accounts.extensions import email_confirmed_hooks
 from ratusz.accounts.models import User
+from ratusz.accounts.signin import door_of_this_sign_in
 
 POLICIES_PENDING_SESSION_KEY = "ratusz_policies_pending"
 
@@ -134,6 +135,9 @@ class CityAccountAdapter(DefaultAccountAdapter):
             redirect_url=redirect_url,
         )
         if signup or city_of(request) is None or not isinstance(user, User):
+            return response
+        door = door_of_this_sign_in(request, user)
+        if door is not None and not door.asks_consent:
             return response
         if selectors.pending_policies(user):
             request.session[POLICIES_PENDING_SESSION_KEY] = True

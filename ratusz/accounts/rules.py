@@ -2,7 +2,8 @@
 
 A staff page is decorated with `@staff_required` (or uses `StaffRequiredMixin`): a visitor is
 sent to sign in, a resident gets 403, and when the city requires two-factor authentication for
-staff, a staff member without it is sent to set it up before seeing the page.
+staff, a staff member without it is sent to set it up before seeing the page, and one with it
+must have used it to sign in this session.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from ratusz.accounts import selectors
 from ratusz.accounts.models import Role, User
+from ratusz.accounts.signin import second_factor_used
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -61,6 +64,17 @@ def must_set_up_two_factor(user: Any) -> bool:
     )
 
 
+def second_factor_refusal(request: HttpRequest) -> HttpResponse | None:
+    """For a page that needs the second factor, from someone who has one set up: None when
+    this session's sign-in used it, else the way to enter a code now (allauth's step, which
+    records it and comes back here)."""
+    if second_factor_used(request, request.user):
+        return None
+    messages.warning(request, _("Enter a code from your authenticator app to continue."))
+    query = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+
+
 def check_staff_access(request: HttpRequest) -> HttpResponse | None:
     """None when the request may see a staff page; otherwise the response to give instead."""
     user = request.user
@@ -77,6 +91,8 @@ def check_staff_access(request: HttpRequest) -> HttpResponse | None:
             ),
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
+    if selectors.account_settings().staff_two_factor_required and has_two_factor(user):
+        return second_factor_refusal(request)
     return None
 
 

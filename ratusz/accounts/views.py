@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,17 +18,29 @@ from django.views.decorators.http import require_http_methods
 
 from ratusz.accounts import rules, selectors, services
 from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY
+from ratusz.accounts.doors import BY_KEY
 from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.forms import AcceptInvitationForm, ConsentForm, DeleteAccountForm, ProfileForm
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import build_archive
 from ratusz.accounts.services import InvitationInvalid, accept_invitation, find_open_invitation
+from ratusz.accounts.signin import count_failure, sign_in, too_many_failures
 
 
+def too_many_attempts(request: HttpRequest) -> HttpResponse:
+    """The answer of every token door once this network used up its failed attempts."""
+    return render(request, "accounts/too_many_attempts.html", status=429)
+
+
+@never_cache
+@sensitive_post_parameters("password")
 def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    if too_many_failures(request):
+        return too_many_attempts(request)
     try:
         invitation = find_open_invitation(token)
     except InvitationInvalid as invalid:
+        count_failure(request)
         return render(
             request, "accounts/invitation_invalid.html", {"reason": invalid.reason}, status=410
         )
@@ -50,11 +66,21 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
                 {"form": form, "invitation": invitation, "refusal": refused.message},
                 status=400,
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("/")
+        return sign_in(request, user=user, door=BY_KEY["invitation"], redirect_url="/")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    """allauth's set-up of an authenticator app, mounted on both planes in its place. The form
+    checked a code from the new app: this session has used a second factor, so the console (or
+    a back office that requires one) opens without asking for another code at once."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_authentication(self.request, self.request.user, "mfa", type="totp", activated=True)
+        return response
 
 
 def _account(request: HttpRequest) -> User:

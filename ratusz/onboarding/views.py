@@ -9,10 +9,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,8 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ratusz.accounts.doors import BY_KEY
 from ratusz.accounts.models import Role, User
-from ratusz.accounts.rules import is_administrator
+from ratusz.accounts.rules import check_staff_access, is_administrator
+from ratusz.accounts.signin import count_failure, sign_in, too_many_failures
+from ratusz.accounts.views import too_many_attempts
 from ratusz.billing.plans import PLANS, Currency, Interval
 from ratusz.onboarding import selectors, services, throttling
 from ratusz.onboarding.city_templates import available_templates
@@ -198,23 +202,26 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     city = getattr(request, "city", None)
     if city is None:
         raise Http404
+    if too_many_failures(request):
+        return too_many_attempts(request)
     try:
         link = services.find_sign_in_link(token=token, city_id=city.id)
     except services.LinkInvalid as invalid:
+        count_failure(request)
         return _invalid_link(request, invalid.reason)
     if request.method == "GET" and link.purpose == LinkPurpose.EMAIL:
         return render(request, "onboarding/sign_in_confirm.html", {"city": city})
     try:
         link = services.redeem_sign_in_link(token=token, city_id=city.id)
     except services.LinkInvalid as invalid:
+        count_failure(request)
         return _invalid_link(request, invalid.reason)
     user = User.objects.filter(pk=link.user_id, is_active=True).first()
     if user is None:
         return _invalid_link(request, "account")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if link.purpose == LinkPurpose.EMAIL:
         messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
-    return redirect(link.next_path)
+    return sign_in(request, user=user, door=BY_KEY["sign-in-link"], redirect_url=link.next_path)
 
 
 def _city_administrator(view: View) -> View:
@@ -222,8 +229,11 @@ def _city_administrator(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if getattr(request, "city", None) is None:
             raise Http404
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+        # Staff pages' rule first (sign in; the city's two-factor requirement), then
+        # administrators only.
+        refusal = check_staff_access(request)
+        if refusal is not None:
+            return refusal
         if not is_administrator(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -283,11 +293,13 @@ def partner_required(view: View) -> View:
 
 
 class PartnerSignInView(LoginView):
-    template_name = "onboarding/partner_sign_in.html"
-    redirect_authenticated_user = True
+    """allauth's sign-in (its limits on failed attempts, its second-factor step) in the
+    partners' own page, landing on their dashboard."""
 
-    def get_default_redirect_url(self) -> str:
-        return reverse("onboarding:partner-dashboard")
+    template_name = "onboarding/partner_sign_in.html"
+
+    def get_success_url(self) -> str:
+        return super().get_success_url() or reverse("onboarding:partner-dashboard")
 
 
 @require_POST
@@ -355,9 +367,12 @@ def partner_invite(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def partner_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if too_many_failures(request):
+        return too_many_attempts(request)
     try:
         invitation = services.find_partner_invitation(token)
     except services.LinkInvalid as invalid:
+        count_failure(request)
         return _invalid_link(request, invalid.reason)
     form = PartnerInvitationAcceptForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
@@ -374,8 +389,12 @@ def partner_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except services.PartnerRefused as refused:
             form.add_error(None, str(refused))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("onboarding:partner-dashboard")
+            return sign_in(
+                request,
+                user=user,
+                door=BY_KEY["partner-invitation"],
+                redirect_url=reverse("onboarding:partner-dashboard"),
+            )
     return render(
         request,
         "onboarding/partner_invitation.html",

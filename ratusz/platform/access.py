@@ -1,4 +1,4 @@
-"""Who may use the console: operators of the control plane, with two-factor authentication."""
+"""Who may use the console: operators of the control plane, signed in with their second factor."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Role, User
-from ratusz.accounts.rules import has_two_factor
+from ratusz.accounts.rules import has_two_factor, second_factor_refusal
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -29,8 +29,9 @@ def is_operator(user: Any) -> bool:
 
 
 def operator_required(view: View) -> View:
-    """Console pages: control plane only, operators only, and only with two-factor
-    authentication set up (an operator without it is sent to set it up)."""
+    """Console pages: control plane only, operators only, and only when this session's sign-in
+    used the second factor (an operator without one is sent to set it up; having one set up is
+    not enough, it must have been used: see ratusz.accounts.signin)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -50,6 +51,9 @@ def operator_required(view: View) -> View:
                 ),
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        refusal = second_factor_refusal(request)
+        if refusal is not None:
+            return refusal
         return view(request, *args, **kwargs)
 
     return cast(View, wrapped)

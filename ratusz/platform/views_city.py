@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
+from ratusz.accounts.doors import BY_KEY
+from ratusz.accounts.signin import count_failure, sign_in, too_many_failures
+from ratusz.accounts.views import too_many_attempts
 from ratusz.tenants.support import SupportAccessRefused, enter_with_grant
 
 
+@never_cache
 def enter_view(request: HttpRequest, token: str) -> HttpResponse:
     city = getattr(request, "city", None)
     if city is None:
         raise Http404
+    if too_many_failures(request):
+        return too_many_attempts(request)
     if request.method != "POST":
         # A link preview (mail scanners, chat apps) must not use the one-time link up.
         return render(request, "platform/support_enter.html", {"token": token})
     try:
         user, grant = enter_with_grant(city_id=city.id, token=token)
     except SupportAccessRefused as refused:
+        count_failure(request)
         return render(request, "platform/support_enter.html", {"error": str(refused)}, status=403)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # Only a console session that used its second factor can make a grant (operator_required).
+    response = sign_in(request, user=user, door=BY_KEY["support-entry"], redirect_url="/admin/")
     # The session ends with the grant, whatever the usual session length.
     request.session.set_expiry(max(1, int((grant.expires_at - timezone.now()).total_seconds())))
-    return redirect("/admin/")
+    return response

@@ -74,7 +74,7 @@ def test_partner_sets_up_a_city_follows_its_first_steps_and_hands_it_over(
         page = partner.new_page()
         # Signs in on the control plane.
         page.goto(control + "/partners/sign-in/")
-        page.fill("input[name=username]", PARTNER_EMAIL)
+        page.fill("input[name=login]", PARTNER_EMAIL)
         page.fill("input[name=password]", PASSWORD)
         page.click("main form button[type=submit]")
         page.wait_for_url(control + "/partners/")

@@ -147,7 +147,7 @@ def test_partner_pages_need_a_partner(control_client, operator, partner):
     assert signed_in(operator).get("/partners/new-city/").status_code == 403
     # Sign in with the password chosen when accepting the invitation.
     response = control_client.post(
-        "/partners/sign-in/", {"username": partner.email, "password": PASSWORD}
+        "/partners/sign-in/", {"login": partner.email, "password": PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == "/partners/"
 

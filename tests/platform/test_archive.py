@@ -27,6 +27,7 @@ from ratusz.platform.models import CityExport
 from ratusz.tenants.context import city_context, schema_context
 from ratusz.tenants.models import City
 from ratusz.tenants.slugs import SlugRefused
+from tests.conftest import force_login_with_second_factor
 
 ACTOR = Actor(id=1, email="op@ratusz.example")
 
@@ -126,7 +127,7 @@ def test_the_export_task_writes_a_downloadable_archive(city, operator, control_c
     path = export_file(export)
     assert path is not None and path.stat().st_size == export.size
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    control_client.force_login(operator)
+    force_login_with_second_factor(control_client, operator)
     response = control_client.get(f"/console/exports/{export.pk}/download/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:2] == b"PK"

@@ -27,6 +27,7 @@ from ratusz.tenants.models import Announcement, City, CityStatus, Domain, Suppor
 from ratusz.tenants.services import TransitionRefused, change_city_status
 from ratusz.tenants.slugs import SlugRefused
 from ratusz.tenants.support import support_visits
+from tests.conftest import force_login_with_second_factor
 
 ACTOR = Actor(id=1, email="op@ratusz.example", ip="10.0.0.1")
 
@@ -35,7 +36,7 @@ ACTOR = Actor(id=1, email="op@ratusz.example", ip="10.0.0.1")
 def console(operator, control_client) -> Client:
     """A signed-in operator with two-factor authentication."""
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    control_client.force_login(operator)
+    force_login_with_second_factor(control_client, operator)
     return control_client
 
 
@@ -351,8 +352,8 @@ def test_support_access_signs_in_once_for_a_limited_time_and_the_city_sees_it(
     # The city's administrators see the visit in their back office, and only theirs.
     admin_client = city.client()
     with city_context(city.ref):
-        admin_client.force_login(city_admin)
         Authenticator.objects.create(user=city_admin, type="totp", data={"secret": "x"})
+        force_login_with_second_factor(admin_client, city_admin)
     response = admin_client.get("/admin/support-visits/")
     assert response.status_code == 200, response.get("Location")
     page = response.content.decode()

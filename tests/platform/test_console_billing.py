@@ -19,13 +19,14 @@ from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.models import PartnerCity
 from ratusz.platform.models import AuditEntry
 from ratusz.tenants.context import city_context
+from tests.conftest import force_login_with_second_factor
 
 
 @pytest.fixture
 def console(operator, control_client) -> Client:
     """A signed-in operator with two-factor authentication."""
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    control_client.force_login(operator)
+    force_login_with_second_factor(control_client, operator)
     return control_client
 
 

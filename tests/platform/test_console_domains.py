@@ -18,6 +18,7 @@ from ratusz.tenants.domains import add_custom_domain, challenge
 from ratusz.tenants.entitlements import set_entitlements
 from ratusz.tenants.models import Domain
 from ratusz.tenants.routing import resolve_host
+from tests.conftest import force_login_with_second_factor
 from tests.tenants.fake_dns import FakeDns
 
 US = "203.0.113.10"
@@ -28,7 +29,7 @@ HOST = "konsultacje.gdansk.pl"
 def console(operator, control_client) -> Client:
     """A signed-in operator with two-factor authentication."""
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    control_client.force_login(operator)
+    force_login_with_second_factor(control_client, operator)
     return control_client
 
 

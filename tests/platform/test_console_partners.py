@@ -32,6 +32,7 @@ from ratusz.onboarding.selectors import commission_amount, partner_commissions
 from ratusz.platform.models import AuditEntry
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import City
+from tests.conftest import force_login_with_second_factor
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MAY = datetime(2025, 5, 10, 12, tzinfo=WARSAW)
@@ -41,7 +42,7 @@ MAY = datetime(2025, 5, 10, 12, tzinfo=WARSAW)
 def console(operator, control_client) -> Client:
     """A signed-in operator with two-factor authentication."""
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    control_client.force_login(operator)
+    force_login_with_second_factor(control_client, operator)
     return control_client
 
 
