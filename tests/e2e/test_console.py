@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from ratusz.accounts.models import Role, User
+from tests.conftest import force_login_with_second_factor
 
 
 def test_suspend_then_reactivate_from_the_console(make_city, live_server_url, page):
@@ -17,7 +18,7 @@ def test_suspend_then_reactivate_from_the_console(make_city, live_server_url, pa
     )
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
-    client.force_login(operator)
+    force_login_with_second_factor(client, operator)
     control = live_server_url.format(host="localhost")
     portal = live_server_url.format(host=city.host)
     page.context.add_cookies(

@@ -121,19 +121,21 @@ def test_every_door_has_its_cases_here():
 # --- 2. The second factor at every door -------------------------------------------------------
 
 
+# The cities are provisioned before the test's transaction begins (a case asks for them later).
+@pytest.mark.usefixtures("_session_cities")
 @pytest.mark.parametrize("door", DOORS, ids=lambda door: door.key)
-def test_no_door_lets_in_without_the_second_factor(door: Door, request, _session_cities):
-    # (_session_cities: the cities are provisioned before this test's transaction begins.)
+def test_no_door_lets_in_without_the_second_factor(door: Door, request):
     cases = SECOND_FACTOR_CASES.get(door.key)
     assert cases, f"Door {door.key!r} has no second-factor case in this file"
     for case in cases:
         case(request)
 
 
+@pytest.mark.usefixtures("_session_cities")
 @pytest.mark.parametrize(
     "door", [d for d in DOORS if d.kind != Kind.OFF], ids=lambda door: door.key
 )
-def test_every_door_refuses_after_too_many_wrong_attempts(door: Door, request, _session_cities):
+def test_every_door_refuses_after_too_many_wrong_attempts(door: Door, request):
     cases = THROTTLE_CASES.get(door.key)
     assert cases, f"Door {door.key!r} has no throttling case in this file"
     for case in cases:
