@@ -29,22 +29,18 @@ from django.utils.module_loading import import_string
 
 from ratusz.accounts.doors import DOORS, Door, Kind
 from ratusz.accounts.models import Role, User
-from ratusz.accounts.services import accept_invitation, create_invitation
+from ratusz.accounts.services import (
+    accept_invitation,
+    create_invitation,
+    set_staff_two_factor_required,
+)
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.models import LinkPurpose
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import SupportGrant
 from ratusz.tenants.support import grant_support_access
-from tests.security.door_accounts import (  # noqa: F401  # fixtures used by name
-    PASSWORD,
-    admin_with_totp,
-    operator_with_totp,
-    partner_with_totp,
-    signed_in_as,
-    totp_code,
-    two_factor_city,
-)
+from tests.security.door_accounts import PASSWORD, give_authenticator, signed_in_as, totp_code
 from tests.security.inventory import PLANES, can_sign_in, dotted, sign_in_views, url_views
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +64,36 @@ def throttle_case(key: str) -> Callable[[Case], Case]:
         return case
 
     return register
+
+
+@pytest.fixture
+def operator_with_totp(operator) -> User:
+    connection.set_schema_to_public()
+    give_authenticator(operator)
+    return operator
+
+
+@pytest.fixture
+def two_factor_city(city):
+    """`city`, requiring two factors of its staff."""
+    with city_context(city.ref):
+        set_staff_two_factor_required(required=True)
+    return city
+
+
+@pytest.fixture
+def admin_with_totp(two_factor_city, city_admin) -> User:
+    with city_context(two_factor_city.ref):
+        give_authenticator(city_admin)
+    return city_admin
+
+
+@pytest.fixture
+def partner_with_totp(db) -> User:
+    connection.set_schema_to_public()
+    user = User.objects.create_user("partner-2fa@example.com", PASSWORD, role=Role.PARTNER)
+    give_authenticator(user)
+    return user
 
 
 # --- 1. The inventory -------------------------------------------------------------------------
