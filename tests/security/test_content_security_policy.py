@@ -17,6 +17,7 @@ from django.test import Client
 
 from ratusz.accounts.models import Role, User
 from ratusz.tenants.context import city_context
+from tests.conftest import force_login_with_second_factor
 from tests.security.markup import read
 from tests.security.urls import crawl, parameterless_paths
 
@@ -86,7 +87,8 @@ def test_every_control_plane_page_runs_only_code_the_policy_allows(live_db):
         for signed_in in (False, True):
             client = Client(HTTP_HOST=settings.BASE_DOMAIN, raise_request_exception=False)
             if signed_in:
-                client.force_login(operator)
+                # The console opens only to a sign-in that used the second factor.
+                force_login_with_second_factor(client, operator)
             crawl(client, start, _check_page(problems), limit=150)
     finally:
         Authenticator.objects.filter(user=operator).delete()
