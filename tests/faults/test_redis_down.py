@@ -5,7 +5,10 @@ Our own redis-server is stopped and started again; the machine's shared one is n
 
 from __future__ import annotations
 
+import pytest
+
 from ratusz.settings import env
+from ratusz.tenants.cache import ToleratingRedisCache
 
 
 def test_pages_serve_while_redis_is_down_and_use_it_again_when_it_is_back(
@@ -26,3 +29,45 @@ def test_pages_serve_while_redis_is_down_and_use_it_again_when_it_is_back(
     own_redis.start()
     for host, path in pages:
         assert server.get(host, path).status == 200, (host, path)
+
+
+def test_every_cache_operation_degrades_when_redis_does_not_answer(own_redis):
+    """Each operation of Django's cache API, on a Redis that is down: a miss or a dropped write,
+    never an error a page would turn into a 500. New operations of the API are tried too."""
+    from django.core.cache.backends.base import BaseCache
+
+    cache = ToleratingRedisCache(own_redis.url(0), {"OPTIONS": {"socket_connect_timeout": 1}})
+    cache.set("warm", "value")
+    assert cache.get("warm") == "value"
+    own_redis.stop()
+
+    arguments: dict[str, tuple] = {
+        "add": ("k", 1),
+        "get": ("k",),
+        "set": ("k", 1),
+        "touch": ("k",),
+        "delete": ("k",),
+        "get_many": (["k"],),
+        "has_key": ("k",),
+        "set_many": ({"k": 1},),
+        "delete_many": (["k"],),
+        "clear": (),
+        "get_or_set": ("k", 1),
+    }
+    # Counters of a key the cache cannot find say so as Django's caches do: ValueError.
+    counters = {"incr", "decr", "incr_version", "decr_version"}
+    api = {
+        name
+        for name, member in vars(BaseCache).items()
+        if callable(member)
+        and not name.startswith(("_", "make_", "validate_", "get_backend_", "close"))
+        and not (name.startswith("a") and name[1:] in vars(BaseCache))  # async twins
+    }
+    assert api - counters - set(arguments) == set(), "a new cache operation to try here"
+    for name, args in arguments.items():
+        getattr(cache, name)(*args)  # no exception
+    assert cache.get("warm", "missed") == "missed"
+    assert cache.get_or_set("k", 1) == 1
+    for name in counters:
+        with pytest.raises(ValueError):
+            getattr(cache, name)("k")
