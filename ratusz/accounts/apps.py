@@ -13,3 +13,9 @@ class AccountsConfig(AppConfig):
     # migration 0003 into every schema, the template included, so a new city has them from the
     # start. City-plane apps register what they hold about a person in
     # ratusz.accounts.personal_data (data download, anonymisation on account deletion).
+
+    def ready(self) -> None:
+        from ratusz.accounts.declarations import DECLARATIONS
+        from ratusz.accounts.personal_data import register_personal_data
+
+        register_personal_data(*DECLARATIONS)

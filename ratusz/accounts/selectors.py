@@ -70,7 +70,8 @@ def is_last_administrator(user: User) -> bool:
 
 
 def profile_data(user: User) -> dict[str, Any]:
-    """Everything the accounts app holds about a person, for their data archive."""
+    """The account itself, for the person's data archive (its addresses, consents and second
+    factors are kinds of personal data of their own: ratusz.accounts.personal_data)."""
     return {
         "account": {
             "email": user.email,
@@ -79,18 +80,6 @@ def profile_data(user: User) -> dict[str, Any]:
             "language": user.language,
             "joined": user.date_joined,
             "last_login": user.last_login,
+            "verified_resident_since": user.verified_at,
         },
-        "email_addresses": [
-            {"email": address.email, "verified": address.verified, "primary": address.primary}
-            for address in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
-        ],
-        "consents": [
-            {
-                "document": consent.document,
-                "version": consent.version,
-                "accepted": consent.accepted_at,
-            }
-            for consent in Consent.objects.filter(user=user).order_by("accepted_at", "document")
-        ],
-        "two_factor": sorted(two_factor_types(user)),
     }

@@ -23,7 +23,7 @@ from ratusz.accounts.models import (
     Role,
     User,
 )
-from ratusz.accounts.personal_data import account_deletion_hooks
+from ratusz.accounts.personal_data import erase_personal_data
 
 
 @dataclass(frozen=True)
@@ -212,15 +212,12 @@ def update_profile(*, user: User, full_name: str) -> User:
 
 
 def delete_account(*, user: User) -> None:
-    """Delete the account and what belongs only to it (addresses, consents, authenticators).
-
-    The apps that registered a deletion hook anonymise what the person wrote first, in the same
-    transaction: if one of them fails, nothing is deleted.
-    """
+    """Delete the account and the person's data, as each app declared it
+    (ratusz.accounts.personal_data): rows that are only the person's go, rows others still need
+    (an idea others commented on, a counted vote) stay with every field naming the person
+    emptied. One transaction: if any step fails, nothing is deleted."""
     with transaction.atomic():
-        for hook in account_deletion_hooks():
-            hook(user)
-        # Invitations name the person too.
-        Invitation.objects.filter(accepted_by=user).delete()
+        erase_personal_data(user)
+        # Invitations sent to the address name the person too (by e-mail, not by account).
         Invitation.objects.filter(email__iexact=user.email).delete()
         user.delete()

@@ -9,6 +9,10 @@ class ConsultationsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.personal_data import DECLARATIONS
+
+        register_personal_data(*DECLARATIONS)
         from ratusz.consultations.services import initialize_portal
         from ratusz.tenants.initializers import register_city_initializer
 

@@ -16,6 +16,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ratusz.accounts.personal_data import register_personal_data
+
 
 class Action(StrEnum):
     POST = "post"
@@ -100,6 +102,10 @@ class ParticipationMethod:
     #   linked from the project's timeline when `results_visible(user, phase)` says so.
     results_url_name: str = ""
     results_visible: str = ""
+    # - personal_data: a tuple of ratusz.accounts.personal_data declarations covering every
+    #   field of the method's models that refers to an account (what a person's data archive
+    #   holds of it, what account deletion does to it); `register` registers them.
+    personal_data: str = ""
 
     def results_url_for(self, user: Any, phase: Any) -> str:
         """The results page of `phase` if this person may see it now, else ""."""
@@ -150,6 +156,8 @@ def register(method: ParticipationMethod) -> ParticipationMethod:
     if method.key in _registry and _registry[method.key] != method:
         raise ValueError(f"participation method {method.key!r} is registered twice")
     _registry[method.key] = method
+    if method.personal_data:
+        register_personal_data(*import_string(method.personal_data))
     return method
 
 

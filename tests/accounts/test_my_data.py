@@ -12,47 +12,35 @@ from allauth.account.models import EmailAddress
 
 from ratusz.accounts.models import Consent, Role, User
 from ratusz.accounts.personal_data import (
-    personal_data_providers,
-    register_account_deletion_hook,
-    register_personal_data_provider,
-    unregister_account_deletion_hook,
-    unregister_personal_data_provider,
+    OnDeletion,
+    PersonalDataKind,
+    personal_data_kinds,
+    register_personal_data,
+    unregister_personal_data,
 )
 from ratusz.tenants.context import city_context
 from tests.accounts.conftest import PASSWORD, force_login, sign_in
 
 
 @pytest.fixture
-def ideas_provider() -> Iterator[list[int]]:
-    """A stand-in for the ideation app: registers what it holds about a person."""
-    asked: list[int] = []
-
-    def ideas_of(user: User) -> list[dict[str, str]]:
-        asked.append(user.pk)
-        return [{"title": "Więcej ławek nad Motławą", "author": user.email}]
-
-    register_personal_data_provider("ideas", ideas_of)
-    yield asked
-    unregister_personal_data_provider("ideas")
-
-
-@pytest.fixture
-def deletion_hook() -> Iterator[list[tuple[int, str]]]:
-    """A stand-in for an app that anonymises what the person wrote."""
+def deletion_step() -> Iterator[list[tuple[int, str]]]:
+    """A stand-in for an app's own step on account deletion (e.g. giving a seat away)."""
     called: list[tuple[int, str]] = []
 
-    def anonymise(user: User) -> None:
-        assert User.objects.filter(pk=user.pk).exists()  # still there while hooks run
+    def step(user: User) -> None:
+        assert User.objects.filter(pk=user.pk).exists()  # still there while steps run
         called.append((user.pk, user.email))
 
-    register_account_deletion_hook(anonymise)
+    kind = PersonalDataKind(
+        name="zz-stand-in", model="ideation.Follow", person_fields=("user",),
+        on_deletion=OnDeletion.DELETE, before_deletion=step,
+    )  # fmt: skip
+    register_personal_data(kind)
     yield called
-    unregister_account_deletion_hook(anonymise)
+    unregister_personal_data(kind)
 
 
-def test_download_my_data_is_a_zip_with_profile_and_each_provider(
-    city, resident_with_consent, ideas_provider
-):
+def test_download_my_data_is_a_zip_with_profile_readme_and_each_kind(city, resident_with_consent):
     client = city.client()
     sign_in(client, "anna@example.com")
     page = client.get("/accounts/data/")
@@ -65,42 +53,28 @@ def test_download_my_data_is_a_zip_with_profile_and_each_provider(
     assert "attachment;" in response["Content-Disposition"]
     assert "gdansk-test-" in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    # profile.json, ours, and whatever the installed apps registered.
-    expected = {"profile.json"} | {f"{name}.json" for name in personal_data_providers()}
-    assert "ideas.json" in expected
-    assert set(archive.namelist()) == expected
+    kinds = personal_data_kinds()
+    expected = {"profile.json", "README.txt"} | {
+        f"{kind.name}.{ext}" for kind in kinds for ext in ("json", "csv")
+    }
+    assert set(archive.namelist()) == expected  # no uploads: she has none
     profile = json.loads(archive.read("profile.json"))
     assert profile["account"]["email"] == "anna@example.com"
     assert profile["account"]["name"] == "Anna Nowak"
-    assert {(c["document"], c["version"]) for c in profile["consents"]} == {
-        ("terms", 1),
-        ("privacy", 1),
+    consents = json.loads(archive.read("consents.json"))
+    assert {(c["document"], c["version"]) for c in consents} == {
+        ("Regulamin", 1),
+        ("Polityka prywatności", 1),
     }
-    assert profile["email_addresses"] == [
-        {"email": "anna@example.com", "verified": True, "primary": True}
-    ]
-    ideas = json.loads(archive.read("ideas.json"))
-    assert ideas == [{"title": "Więcej ławek nad Motławą", "author": "anna@example.com"}]
-    assert ideas_provider == [resident_with_consent.pk]
+    [address] = json.loads(archive.read("email_addresses.json"))
+    assert (address["email"], address["verified"], address["primary"]) == (
+        "anna@example.com",
+        True,
+        True,
+    )
 
 
-def test_provider_names_are_file_names_and_unique():
-    def provider(user: User) -> None:
-        return None
-
-    for bad in ("profile", "../etc", "Ideas", ""):
-        with pytest.raises(ValueError):
-            register_personal_data_provider(bad, provider)
-    register_personal_data_provider("comments", provider)
-    try:
-        register_personal_data_provider("comments", provider)  # the same again: fine
-        with pytest.raises(ValueError):
-            register_personal_data_provider("comments", lambda user: None)
-    finally:
-        unregister_personal_data_provider("comments")
-
-
-def test_delete_my_account_needs_the_password(city, resident_with_consent, deletion_hook):
+def test_delete_my_account_needs_the_password(city, resident_with_consent, deletion_step):
     client = city.client()
     sign_in(client, "anna@example.com")
     response = client.post("/accounts/delete/", {"password": "nie-to-haslo"})
@@ -108,18 +82,18 @@ def test_delete_my_account_needs_the_password(city, resident_with_consent, delet
     html = response.content.decode()
     assert "To nie jest Twoje hasło." in html
     assert 'aria-describedby="id_password_error"' in html
-    assert deletion_hook == []
+    assert deletion_step == []
     with city_context(city.ref):
         assert User.objects.filter(pk=resident_with_consent.pk).exists()
 
 
-def test_delete_my_account(city, resident_with_consent, deletion_hook):
+def test_delete_my_account(city, resident_with_consent, deletion_step):
     client = city.client()
     sign_in(client, "anna@example.com")
     pk = resident_with_consent.pk
     response = client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 302
-    assert deletion_hook == [(pk, "anna@example.com")]
+    assert deletion_step == [(pk, "anna@example.com")]
     with city_context(city.ref):
         assert not User.objects.filter(pk=pk).exists()
         assert not EmailAddress.objects.filter(user_id=pk).exists()
@@ -128,17 +102,21 @@ def test_delete_my_account(city, resident_with_consent, deletion_hook):
     assert sign_in(city.client(), "anna@example.com").status_code == 200
 
 
-def test_a_failing_hook_deletes_nothing(city, resident_with_consent):
+def test_a_failing_step_deletes_nothing_and_the_page_fails_cleanly(city, resident_with_consent):
     def broken(user: User) -> None:
         raise RuntimeError("ideation is down")
 
-    register_account_deletion_hook(broken)
+    kind = PersonalDataKind(
+        name="zz-broken", model="ideation.Follow", person_fields=("user",),
+        on_deletion=OnDeletion.DELETE, before_deletion=broken,
+    )  # fmt: skip
+    register_personal_data(kind)
     try:
         client = city.client(raise_request_exception=False)
         sign_in(client, "anna@example.com")
         assert client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 500
     finally:
-        unregister_account_deletion_hook(broken)
+        unregister_personal_data(kind)
     with city_context(city.ref):
         assert User.objects.filter(pk=resident_with_consent.pk).exists()
 

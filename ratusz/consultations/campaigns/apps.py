@@ -7,3 +7,9 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     verbose_name = _("E-mail campaigns")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.campaigns.personal_data import DECLARATIONS
+
+        register_personal_data(*DECLARATIONS)

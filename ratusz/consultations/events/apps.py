@@ -9,7 +9,6 @@ class EventsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.accounts.personal_data import register_personal_data_provider
         from ratusz.consultations.events import reporting
         from ratusz.consultations.methods import Action, ParticipationMethod, register
 
@@ -24,11 +23,7 @@ class EventsConfig(AppConfig):
                 settings_form="ratusz.consultations.events.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:events-phase",
                 feature="events",
+                personal_data="ratusz.consultations.events.personal_data.DECLARATIONS",
             )
         )
-        from ratusz.accounts.personal_data import register_account_deletion_hook
-        from ratusz.consultations.events.services import release_seats_of_deleted_account
-
         reporting.register_reports()
-        register_personal_data_provider("event_registrations", reporting.personal_data)
-        register_account_deletion_hook(release_seats_of_deleted_account)

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
-from ratusz.accounts.models import User
 from ratusz.consultations.events.models import Registration, RegistrationStatus
 from ratusz.consultations.reports.registry import (
     Column,
@@ -91,14 +90,6 @@ DATASET = Dataset(
     ),
     position=70,
 )
-
-
-def personal_data(user: User) -> list[Any]:
-    return list(
-        Registration.objects.filter(user=user)
-        .order_by("created_at", "pk")
-        .values("event_id", "event__title", "event__starts_at", "status", "created_at")
-    )
 
 
 def register_reports() -> None:

@@ -7,3 +7,9 @@ class IdeationConfig(AppConfig):
     label = "ideation"
     verbose_name = _("Ideas")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.ideation.personal_data import DECLARATIONS
+
+        register_personal_data(*DECLARATIONS)

@@ -7,3 +7,9 @@ class InsightConfig(AppConfig):
     label = "insight"
     verbose_name = _("Themes")
     plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.insight.personal_data import DECLARATIONS
+
+        register_personal_data(*DECLARATIONS)

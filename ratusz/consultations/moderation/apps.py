@@ -9,6 +9,10 @@ class ModerationConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.moderation.personal_data import DECLARATIONS
+
+        register_personal_data(*DECLARATIONS)
         from ratusz.consultations.moderation.services import seed_word_filter
         from ratusz.tenants.initializers import register_city_initializer
 

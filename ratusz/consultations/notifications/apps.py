@@ -10,14 +10,14 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from ratusz.accounts.extensions import register_email_confirmed_hook
-        from ratusz.accounts.personal_data import register_personal_data_provider
+        from ratusz.accounts.personal_data import register_personal_data
         from ratusz.consultations.ideation.events import listen
-        from ratusz.consultations.notifications.selectors import personal_data
+        from ratusz.consultations.notifications.personal_data import DECLARATIONS
         from ratusz.consultations.notifications.services import (
             on_idea_event,
             welcome_after_confirmation,
         )
 
         listen(on_idea_event)
-        register_personal_data_provider("notifications", personal_data)
+        register_personal_data(*DECLARATIONS)
         register_email_confirmed_hook(welcome_after_confirmation)

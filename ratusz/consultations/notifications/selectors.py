@@ -171,23 +171,3 @@ def daily_readers() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, notification_preference__frequency=Frequency.DAILY
     ).order_by("pk")
-
-
-def personal_data(user: User) -> dict[str, Any]:
-    """What notifications hold about a person, for their "download my data" archive."""
-    return {
-        "email_frequency": frequency_of(user),
-        "notifications": list(
-            Notification.objects.filter(recipient=user)
-            .order_by("created_at", "pk")
-            .values(
-                "kind",
-                "idea_id",
-                "comment_id",
-                "status_change_id",
-                "created_at",
-                "read_at",
-                "emailed_at",
-            )
-        ),
-    }

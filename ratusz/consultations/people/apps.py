@@ -13,15 +13,12 @@ class PeopleConfig(AppConfig):
             register_invitation_accepted_hook,
             register_signup_extension,
         )
-        from ratusz.accounts.personal_data import (
-            register_account_deletion_hook,
-            register_personal_data_provider,
-        )
+        from ratusz.accounts.personal_data import register_personal_data
         from ratusz.consultations.ideation.events import listen
-        from ratusz.consultations.people import selectors, services, signup, tasks  # noqa: F401  # tasks: registers them with Celery
+        from ratusz.consultations.people import services, signup, tasks  # noqa: F401  # tasks: registers them with Celery
+        from ratusz.consultations.people.personal_data import DECLARATIONS
 
         register_signup_extension("people", signup.extension)
         register_invitation_accepted_hook(services.on_invitation_accepted)
-        register_personal_data_provider("registration", selectors.personal_data)
-        register_account_deletion_hook(services.forget_answers)
+        register_personal_data(*DECLARATIONS)
         listen(services.on_idea_event)

@@ -333,19 +333,3 @@ def describe_rule(group_settings: GroupSettings) -> str:
             "roles": ", ".join(str(labels.get(role, role)) for role in rule.get("roles", []))
         }
     return ""
-
-
-# --- personal data --------------------------------------------------------------------------------
-
-
-def personal_data(user: User) -> dict[str, Any]:
-    """The person's registration answers and groups, for their "download my data" archive."""
-    return {
-        "registration_answers": [
-            {"field": key, "answer": value, "updated": updated}
-            for key, value, updated in FieldAnswer.objects.filter(user=user)
-            .order_by("field__position", "field__key")
-            .values_list("field__key", "value", "updated_at")
-        ],
-        "groups": list(user.resident_groups.order_by("name").values_list("name", flat=True)),
-    }

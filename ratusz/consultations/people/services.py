@@ -488,11 +488,3 @@ def on_idea_event(event: IdeaEvent) -> None:
     if groups and user is not None:
         with transaction.atomic():
             refresh_memberships(user=user, groups=groups)
-
-
-# --- personal data --------------------------------------------------------------------------------
-
-
-def forget_answers(user: User) -> None:
-    """Accounts' deletion hook: the person's registration answers go with the account."""
-    FieldAnswer.objects.filter(user=user).delete()

@@ -25,5 +25,6 @@ class PollsConfig(AppConfig):
                 settings_form="ratusz.consultations.polls.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:polls-manage",
                 feature="polls",
+                personal_data="ratusz.consultations.polls.personal_data.DECLARATIONS",
             )
         )

@@ -9,7 +9,6 @@ class ProposalsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.accounts.personal_data import register_personal_data_provider
         from ratusz.consultations.methods import Action, ParticipationMethod, register
         from ratusz.consultations.proposals import reporting
 
@@ -24,7 +23,7 @@ class ProposalsConfig(AppConfig):
                 settings_form="ratusz.consultations.proposals.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:proposals-phase",
                 feature="proposals",
+                personal_data="ratusz.consultations.proposals.personal_data.DECLARATIONS",
             )
         )
         reporting.register_reports()
-        register_personal_data_provider("proposals", reporting.personal_data)

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
-from ratusz.accounts.models import User
 from ratusz.consultations.proposals.models import Proposal, ProposalStatus, Support
 from ratusz.consultations.reports.registry import (
     Column,
@@ -91,15 +90,6 @@ DATASET = Dataset(
     empty_note=_lazy("There are no proposals here yet: the file has only the column headers."),
     position=60,
 )
-
-
-def personal_data(user: User) -> dict[str, Any]:
-    return {
-        "proposals": list(
-            Proposal.objects.filter(author=user).values("id", "title", "body", "created_at")
-        ),
-        "supported": list(Support.objects.filter(user=user).values("proposal_id", "created_at")),
-    }
 
 
 def register_reports() -> None:

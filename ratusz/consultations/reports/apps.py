@@ -11,6 +11,9 @@ class ReportsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
+        from ratusz.accounts.personal_data import register_personal_data
         from ratusz.consultations.reports import builtin
+        from ratusz.consultations.reports.personal_data import DECLARATIONS
 
+        register_personal_data(*DECLARATIONS)
         builtin.register()

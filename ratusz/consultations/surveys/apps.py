@@ -11,10 +11,8 @@ class SurveysConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.accounts.personal_data import register_personal_data_provider
         from ratusz.consultations.methods import Action, ParticipationMethod, register
         from ratusz.consultations.surveys import exports
-        from ratusz.consultations.surveys.personal_data import survey_answers_of
 
         register(
             ParticipationMethod(
@@ -31,9 +29,9 @@ class SurveysConfig(AppConfig):
                 settings_form="ratusz.consultations.surveys.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:surveys-edit",
                 feature="surveys",
+                personal_data="ratusz.consultations.surveys.personal_data.DECLARATIONS",
                 results_url_name="surveys:results",
                 results_visible="ratusz.consultations.surveys.rules.can_see_results",
             )
         )
         exports.register()
-        register_personal_data_provider("survey_answers", survey_answers_of)

@@ -21,5 +21,6 @@ class VolunteeringConfig(AppConfig):
                 settings_form="ratusz.consultations.volunteering.forms.PhaseSettingsForm",
                 staff_url_name="backoffice:volunteering-phase",
                 feature="volunteering",
+                personal_data="ratusz.consultations.volunteering.personal_data.DECLARATIONS",
             )
         )

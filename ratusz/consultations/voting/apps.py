@@ -9,9 +9,8 @@ class VotingConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.accounts.personal_data import register_personal_data_provider
         from ratusz.consultations.methods import Action, ParticipationMethod, register
-        from ratusz.consultations.voting import reports, selectors
+        from ratusz.consultations.voting import reports
         from ratusz.consultations.voting.rules import DEFAULT_OPTIONS
 
         register(
@@ -28,7 +27,7 @@ class VotingConfig(AppConfig):
                 feature="voting",
                 results_url_name="voting:results",
                 results_visible="ratusz.consultations.voting.rules.can_see_results",
+                personal_data="ratusz.consultations.voting.personal_data.DECLARATIONS",
             )
         )
         reports.register()
-        register_personal_data_provider("votes", selectors.personal_data)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from ratusz.accounts.models import User
 from ratusz.consultations.models import Phase
 from ratusz.consultations.rules import AnyUser
 from ratusz.consultations.voting.models import (
@@ -150,20 +148,3 @@ def results(phase: Phase) -> Results:
 
 def paper_entries(phase: Phase) -> QuerySet[PaperVotes]:
     return PaperVotes.objects.filter(phase=phase).select_related("candidate__idea", "entered_by")
-
-
-def personal_data(user: User) -> list[dict[str, Any]]:
-    """A person's ballots, for their "download my data" archive."""
-    return [
-        {
-            "phase": ballot.phase_id,
-            "status": ballot.status,
-            "submitted_at": ballot.submitted_at,
-            "ideas": [
-                {"idea": item.candidate.idea_id, "title": item.candidate.idea.title,
-                 "votes": item.votes, "cost": item.cost}
-                for item in ballot.items.select_related("candidate__idea")
-            ],
-        }
-        for ballot in Ballot.objects.filter(user=user).order_by("pk")
-    ]  # fmt: skip

@@ -216,15 +216,16 @@ def test_beat_runs_the_digest_in_every_city_through_fan_out(
 
 
 def test_notifications_are_in_the_persons_data_download(idea, resident, manager, committed):
-    from ratusz.accounts.personal_data import personal_data_providers
+    from ratusz.accounts.personal_data import kind_rows, personal_data_kinds
 
     set_frequency(user=resident, frequency="daily")
     accept(idea, manager, committed)
-    data = personal_data_providers()["notifications"](resident)
-    assert data["email_frequency"] == "daily"
-    [notification] = data["notifications"]
-    assert notification["kind"] == "status_changed"
-    assert notification["idea_id"] == idea.pk
+    kinds = {kind.name: kind for kind in personal_data_kinds()}
+    [(setting, _files)] = kind_rows(kinds["notification_settings"], resident)
+    assert setting["frequency"] == "Once a day, a summary of the day"
+    [(notification, _files)] = kind_rows(kinds["notifications"], resident)
+    assert notification["kind"] == "The city changed the status of an idea"
+    assert notification["idea"] == idea.title
 
 
 def test_emails_whose_task_was_lost_are_swept_up_once(

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from ratusz.accounts.models import User
+from ratusz.accounts.personal_data import personal_data_kinds
 from ratusz.consultations.ideation.services import change_status, follow, post_idea
 from ratusz.consultations.notifications import selectors
 from ratusz.consultations.notifications.models import Notification, NotificationPreference
@@ -85,7 +86,8 @@ def test_the_notifications_page_of_one_city_lists_only_its_own(
     assert "You have no unread notifications." in page
     assert in_springfield(other_city, selectors.unread_count, homer) == 0
     assert in_springfield(other_city, lambda: selectors.inbox(homer).count()) == 0
-    assert in_springfield(other_city, selectors.personal_data, homer)["notifications"] == []
+    notifications_kind = next(k for k in personal_data_kinds() if k.name == "notifications")
+    assert in_springfield(other_city, lambda: list(notifications_kind.rows(homer))) == []
     # And Springfield's own notification does not show in Gdańsk.
     with city_context(other_city.ref), committed():
         change_status(
