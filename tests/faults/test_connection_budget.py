@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
-from django.db import connections
+from django.db import close_old_connections, connections
+from django.test import override_settings
 
 from ratusz.settings.env import DEFAULT_DB_POOL_SIZE
+from ratusz.tenants.db import connection
 from tests.faults.conftest import Reply
 
 CITIES = 20
@@ -117,3 +119,32 @@ def _waiting_on_a_lock(server) -> bool:
             [server.application_name],
         ).fetchone()
     return bool(row and row[0])
+
+
+def test_a_pooled_connection_is_retired_after_serving_too_many_cities(make_city, monkeypatch):
+    """With the pool, a physical connection outlives the requests (and Django's wrappers) that
+    use it; the cities it served are counted on it, and past the limit it is not handed out
+    again."""
+    cities = [make_city() for _ in range(3)]
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    monkeypatch.setitem(
+        connection.settings_dict["OPTIONS"], "pool", {"min_size": 0, "max_size": 1, "timeout": 10}
+    )
+    backends = []
+    try:
+        with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3):
+            for city in [*cities, cities[0]]:
+                assert city.client().get("/").status_code == 200
+                assert connection.connection is not None
+                backends.append(connection.connection.info.backend_pid)
+                # What a WSGI server does after each request (Django's test client does not).
+                close_old_connections()
+    finally:
+        connection.close()
+        connection.close_pool()
+        monkeypatch.undo()
+    # One connection in the pool: the same backend while it served public and two cities...
+    assert backends[0] == backends[1] == backends[2]
+    # ...retired once it had served a third, so the next request got a fresh one.
+    assert backends[3] != backends[2]
