@@ -89,8 +89,9 @@ class World:
         return client
 
     def user(self, role: str) -> User | None:
+        if role == "anonymous":
+            return None
         return {
-            "anonymous": None,
             "resident": self.people.residents[0],
             "manager": self.people.manager,
             "administrator": self.people.administrator,

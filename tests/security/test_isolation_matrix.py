@@ -400,3 +400,36 @@ def test_every_task_runs_in_the_city_that_queued_it(matrix: Matrix, db, monkeypa
         result = schema_of.apply(headers={CITY_HEADER: a.city.schema})
         assert result.result == a.city.schema
         assert connection.schema_name == b.city.schema
+
+
+def test_secrets_of_a_removed_city_are_useless_in_a_new_city_at_its_address(make_city) -> None:
+    """A city's schema is named after its subdomain, and a removed city's subdomain is free
+    again: a new city there gets the same schema name and counts its accounts from 1 again.
+    Links e-mailed by the removed city must not work for the new city's accounts."""
+    old = make_city(slug="recycled")
+    with city_context(old.ref):
+        person = User.objects.create_user("old-resident@example.com", PASSWORD)
+        issued = {name: make(old, person) for name, make in MAKERS.items()}
+    purge_city(city=old.model, remove_files=True)
+    new = make_city(slug="recycled")
+    assert new.schema == old.schema
+    with city_context(new.ref):
+        stranger = User.objects.create_user("new-resident@example.com", PASSWORD, id=person.pk)
+    world = World(city=new, marker="", slug_marker="", people=None)  # type: ignore[arg-type]  # only the host and schema are used
+    routes = {route.name: route for route in SECRET_ROUTES}
+    made = {
+        (name, method): _answer(
+            getattr(_client(world, "anonymous"), method)(routes[name].url(made_up(kwargs)))
+        )
+        for name, kwargs in issued.items()
+        for method in METHODS
+    }
+    before = _account_state(world, stranger)  # after the made-up links (which may touch it)
+    for name, kwargs in issued.items():
+        for method in METHODS:
+            probe = _client(world, "anonymous")
+            used = getattr(probe, method)(routes[name].url(kwargs))
+            assert _answer(used) == made[name, method], f"{name} {method.upper()}: still works"
+            assert _signed_in(world, probe) is None
+            assert "new-resident" not in used.content.decode(errors="replace"), name
+    assert _account_state(world, stranger) == before

@@ -22,7 +22,7 @@ from ratusz.tenants.links import city_url
 def unsubscribe_url(user: User, city: CityRef) -> str:
     path = reverse(
         "campaigns:unsubscribe",
-        args=[make_token(user.pk, city.schema_name)],
+        args=[make_token(user.pk, city)],
         urlconf=settings.CITY_URLCONF,
     )
     return city_url(city.primary_domain, path)

@@ -58,7 +58,7 @@ def build_message(
     """An e-mail to `user` from `template` (.txt and .html), with the unsubscribe link (the
     notifications' one unless another is given) in its footer and its headers."""
     unsubscribe_url = unsubscribe_url or city_url(
-        city.primary_domain, city_path("notifications:unsubscribe", make_token(user.pk))
+        city.primary_domain, city_path("notifications:unsubscribe", make_token(user.pk, city))
     )
     context = {
         **context,

@@ -3,6 +3,8 @@ plan limits, and the restricted placeholders of automatic e-mails."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ratusz.consultations.campaigns import selectors, services
@@ -262,7 +264,10 @@ def test_opting_out_by_token_stops_campaigns_only(city, resident, in_city):
     with pytest.raises(services.InvalidUnsubscribeLink):
         services.opt_out(token=make_token(resident.pk) + "x")
     with pytest.raises(services.InvalidUnsubscribeLink):
-        services.opt_out(token=make_token(resident.pk, schema_name="springfield-other"))
+        services.opt_out(token=make_token(resident.pk, replace(city.ref, schema_name="other")))
+    # The same schema name in another registry entry: a new city at a removed city's address.
+    with pytest.raises(services.InvalidUnsubscribeLink):
+        services.opt_out(token=make_token(resident.pk, replace(city.ref, id=city.ref.id + 1)))
 
 
 # --- placeholders ------------------------------------------------------------------------
