@@ -15,6 +15,13 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def _static_files_then_the_app(wrapped):
+    """Static files as `make run` serves them; uploaded files from the application's own
+    route (ratusz.tenants.media), as `make run` serves them too, rather than from the media
+    handler Django's live server puts in front (which would hide the headers residents get)."""
+    return StaticFilesHandler(wrapped.application)
+
+
 @pytest.fixture
 def live_server_url(live_db) -> Iterator[str]:
     """A threaded WSGI server on a free port, serving committed data; `*.localhost` host names
@@ -24,7 +31,7 @@ def live_server_url(live_db) -> Iterator[str]:
     db_settings = connections.settings["default"]
     max_age = db_settings["CONN_MAX_AGE"]
     db_settings["CONN_MAX_AGE"] = 0
-    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    thread = LiveServerThread("localhost", _static_files_then_the_app, port=0)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
