@@ -54,6 +54,9 @@ class FakeStripe:
         self.idempotent: dict[str, tuple[int, dict[str, Any]]] = {}
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
+        # Where payment pages live; a browser test uses Stripe's real host (the page's CSP
+        # allows it) and answers it itself.
+        self.checkout_base = "https://checkout.stripe.test"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -363,7 +366,7 @@ class FakeStripe:
                         "id": session_id,
                         "object": "checkout.session",
                         "status": "open",
-                        "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+                        "url": f"{self.checkout_base}/c/pay/{session_id}",
                         "subscription": None,
                         **params,
                     },

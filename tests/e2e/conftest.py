@@ -11,6 +11,10 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
 from django.test.testcases import LiveServerThread
 
+# Fixtures of other folders the browser tests use: the Stripe and DNS stand-ins.
+from tests.billing.conftest import fake_stripe, synced  # noqa: F401
+from tests.tenants.fake_dns import fake_dns  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
