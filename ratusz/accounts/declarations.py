@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
 
 
@@ -20,6 +22,7 @@ def _authenticator(row: Any) -> dict[str, Any]:
 DECLARATIONS = (
     PersonalDataKind(
         name="email_addresses",
+        label=_("Your e-mail addresses"),
         model="account.EmailAddress",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -27,6 +30,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="consents",
+        label=_("The terms of use and privacy policies you accepted"),
         model="accounts.Consent",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -34,6 +38,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="two_factor",
+        label=_("Your second factors of sign-in (without their secrets)"),
         model="mfa.Authenticator",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -41,6 +46,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="invitations",
+        label=_("The invitation you accepted"),
         model="accounts.Invitation",
         person_fields=("accepted_by",),
         on_deletion=OnDeletion.DELETE,

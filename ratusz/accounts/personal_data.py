@@ -41,6 +41,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ DeletionStep = Callable[["User"], None]
 @dataclass(frozen=True)
 class PersonalDataKind:
     name: str  # the archive's file names: <name>.json, <name>.csv, files/<name>/
+    label: Promise | str  # what the files hold, for the archive's README ("Your ideas")
     model: str  # "app_label.ModelName"
     person_fields: tuple[str, ...]  # the fields of `model` that refer to the person
     on_deletion: OnDeletion
@@ -302,7 +304,7 @@ def _readme(kinds: list[PersonalDataKind]) -> str:
         ),
         "",
     ]
-    lines += [f"{kind.name}.json / {kind.name}.csv" for kind in kinds]
+    lines += [f"{kind.name}.json, {kind.name}.csv: {kind.label}" for kind in kinds]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
 from ratusz.consultations.models import Project, ResidentGroup
 from ratusz.consultations.translation import translated
@@ -22,6 +24,7 @@ DECLARATIONS = (
     # Membership goes; the group stays for its other members.
     PersonalDataKind(
         name="groups",
+        label=_("Groups you belong to"),
         model="consultations.ResidentGroup",
         person_fields=("members",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -30,6 +33,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="managed_projects",
+        label=_("Projects you manage"),
         model="consultations.Project",
         person_fields=("managers",),
         on_deletion=OnDeletion.ANONYMISE,

@@ -32,7 +32,7 @@ def deletion_step() -> Iterator[list[tuple[int, str]]]:
         called.append((user.pk, user.email))
 
     kind = PersonalDataKind(
-        name="zz-stand-in", model="ideation.Follow", person_fields=("user",),
+        name="zz-stand-in", label="Stand-in", model="ideation.Follow", person_fields=("user",),
         on_deletion=OnDeletion.DELETE, before_deletion=step,
     )  # fmt: skip
     register_personal_data(kind)
@@ -107,7 +107,7 @@ def test_a_failing_step_deletes_nothing_and_the_page_fails_cleanly(city, residen
         raise RuntimeError("ideation is down")
 
     kind = PersonalDataKind(
-        name="zz-broken", model="ideation.Follow", person_fields=("user",),
+        name="zz-broken", label="Stand-in", model="ideation.Follow", person_fields=("user",),
         on_deletion=OnDeletion.DELETE, before_deletion=broken,
     )  # fmt: skip
     register_personal_data(kind)

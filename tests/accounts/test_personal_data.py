@@ -260,6 +260,8 @@ def test_declarations_name_real_fields_that_refer_to_an_account():
                 assert field_.many_to_many or getattr(field_, "null", False), (
                     f"{kind.model}.{name} is anonymised on deletion, so it must be nullable"
                 )
+    for kind in personal_data_kinds():
+        assert str(kind.label), f"{kind.name}: say in the label what the files hold"
     for reason in {d.reason for d in not_personal_data().values()}:
         assert len(reason) > 40  # a reason, not a shrug
 
@@ -284,6 +286,7 @@ def test_a_new_model_with_an_account_field_fails_until_its_author_declares_it():
     ]
     kind = PersonalDataKind(
         name="petitions",
+        label="Stand-in",
         model="ideation.Petition",
         person_fields=("signer",),
         on_deletion=OnDeletion.DELETE,
@@ -307,7 +310,7 @@ def test_a_declaration_without_a_reason_or_under_a_taken_name_is_refused():
     with pytest.raises(ValueError, match="already registered"):
         register_personal_data(
             PersonalDataKind(
-                name=taken.name, model="ideation.Follow", person_fields=("user",),
+                name=taken.name, label="Stand-in", model="ideation.Follow", person_fields=("user",),
                 on_deletion=OnDeletion.DELETE,
             )
         )  # fmt: skip
@@ -315,7 +318,7 @@ def test_a_declaration_without_a_reason_or_under_a_taken_name_is_refused():
         with pytest.raises(ValueError, match="cannot name"):
             register_personal_data(
                 PersonalDataKind(
-                    name=bad, model="ideation.Follow", person_fields=("user",),
+                    name=bad, label="Stand-in", model="ideation.Follow", person_fields=("user",),
                     on_deletion=OnDeletion.DELETE,
                 )
             )  # fmt: skip
@@ -375,6 +378,7 @@ def test_download_my_data_through_the_page(city, city_admin, django_capture_on_c
         made = make_everything(city_admin, django_capture_on_commit_callbacks)
         moderation.lift_block(admin=city_admin, block=made.person.blocks.get())
     client = city.client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     force_login(city, client, made.person)
     response = client.post("/accounts/data/")
     assert response["Content-Type"] == "application/zip"
@@ -382,6 +386,7 @@ def test_download_my_data_through_the_page(city, city_admin, django_capture_on_c
     assert {f"{kind.name}.json" for kind in personal_data_kinds()} <= set(archive.namelist())
     readme = archive.read("README.txt").decode()
     assert readme.splitlines()[0] == "Your data in this city's consultation portal."
+    assert "ideas.json, ideas.csv: Your ideas" in readme.splitlines()
 
 
 # --- deletion -------------------------------------------------------------------------------
@@ -475,7 +480,7 @@ def test_a_failing_step_deletes_nothing(city, city_admin, django_capture_on_comm
         raise RuntimeError("ideation is down")
 
     failing = PersonalDataKind(
-        name="zz-broken", model="ideation.Follow", person_fields=("user",),
+        name="zz-broken", label="Stand-in", model="ideation.Follow", person_fields=("user",),
         on_deletion=OnDeletion.DELETE, before_deletion=broken,
     )  # fmt: skip
     with city_context(city.ref):

@@ -3,6 +3,8 @@ whether they unsubscribed. Who wrote a campaign or a template is a record of sta
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import NotPersonalData, OnDeletion, PersonalDataKind
 
 _STAFF_WORK = (
@@ -13,6 +15,7 @@ _STAFF_WORK = (
 DECLARATIONS = (
     PersonalDataKind(
         name="campaign_emails",
+        label=_("The city's e-mail campaigns sent to you"),
         model="campaigns.Delivery",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -20,6 +23,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="campaign_opt_out",
+        label=_("Whether you unsubscribed from campaigns"),
         model="campaigns.CampaignOptOut",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

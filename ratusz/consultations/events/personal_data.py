@@ -3,12 +3,15 @@ whoever waits before the registration goes."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
 from ratusz.consultations.events.services import release_seats_of_deleted_account
 
 DECLARATIONS = (
     PersonalDataKind(
         name="event_registrations",
+        label=_("Your event registrations"),
         model="events.Registration",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

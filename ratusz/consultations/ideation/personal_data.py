@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import (
@@ -47,6 +48,7 @@ def withdraw_all_reactions(user: User) -> None:
 DECLARATIONS = (
     PersonalDataKind(
         name="ideas",
+        label=_("Your ideas"),
         model="ideation.Idea",
         person_fields=("author",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -56,6 +58,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="comments",
+        label=_("Your comments"),
         model="ideation.Comment",
         person_fields=("author",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -63,6 +66,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="reactions",
+        label=_("Your likes and dislikes"),
         model="ideation.Reaction",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -71,6 +75,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="follows",
+        label=_("Ideas you follow"),
         model="ideation.Follow",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

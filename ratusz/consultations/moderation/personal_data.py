@@ -3,6 +3,8 @@ moderators' actions concerning them. Which moderator did what is a record of sta
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import NotPersonalData, OnDeletion, PersonalDataKind
 
 _STAFF_WORK = (
@@ -16,6 +18,7 @@ DECLARATIONS = (
     # without the reporter.
     PersonalDataKind(
         name="reports",
+        label=_("What you reported to the moderators"),
         model="moderation.Report",
         person_fields=("reporter",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -23,6 +26,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="blocks",
+        label=_("Blocks of your account"),
         model="moderation.Block",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,
@@ -31,6 +35,7 @@ DECLARATIONS = (
     # The moderation log keeps what was done, not to whom.
     PersonalDataKind(
         name="moderation_actions",
+        label=_("Moderators' actions concerning your account"),
         model="moderation.ModerationAction",
         person_fields=("target_user",),
         on_deletion=OnDeletion.ANONYMISE,

@@ -3,11 +3,14 @@ want e-mail."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import NotPersonalData, OnDeletion, PersonalDataKind
 
 DECLARATIONS = (
     PersonalDataKind(
         name="notifications",
+        label=_("Your notifications"),
         model="notifications.Notification",
         person_fields=("recipient",),
         on_deletion=OnDeletion.DELETE,
@@ -15,6 +18,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="notification_settings",
+        label=_("How often you get notifications by e-mail"),
         model="notifications.NotificationPreference",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

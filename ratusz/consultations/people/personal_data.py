@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
 from ratusz.consultations.people.models import FieldAnswer
 
@@ -15,6 +17,7 @@ def _answer(answer: FieldAnswer) -> dict[str, Any]:
 DECLARATIONS = (
     PersonalDataKind(
         name="registration_answers",
+        label=_("Your answers to the city's registration questions"),
         model="people.FieldAnswer",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

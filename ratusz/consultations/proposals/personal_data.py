@@ -4,6 +4,7 @@ supported them) and their support (which goes, and no longer counts)."""
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import NotPersonalData, OnDeletion, PersonalDataKind
@@ -22,6 +23,7 @@ def withdraw_all_support(user: User) -> None:
 DECLARATIONS = (
     PersonalDataKind(
         name="proposals",
+        label=_("Your proposals"),
         model="proposals.Proposal",
         person_fields=("author",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -29,6 +31,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="proposal_supports",
+        label=_("Proposals you support"),
         model="proposals.Support",
         person_fields=("user",),
         on_deletion=OnDeletion.DELETE,

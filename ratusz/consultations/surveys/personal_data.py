@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
@@ -69,6 +70,7 @@ def forget_uploads(user: User) -> None:
 DECLARATIONS = (
     PersonalDataKind(
         name="survey_answers",
+        label=_("Your survey answers"),
         model="surveys.Response",
         person_fields=("user",),
         on_deletion=OnDeletion.ANONYMISE,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from ratusz.accounts.personal_data import NotPersonalData, OnDeletion, PersonalDataKind
 from ratusz.consultations.voting.models import Ballot
 
@@ -33,6 +35,7 @@ DECLARATIONS = (
     # nobody's name on it.
     PersonalDataKind(
         name="votes",
+        label=_("Your votes"),
         model="voting.Ballot",
         person_fields=("user",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -42,6 +45,7 @@ DECLARATIONS = (
     # no longer says by whom.
     PersonalDataKind(
         name="census_verification",
+        label=_("When you verified yourself with the census list"),
         model="voting.CensusEntry",
         person_fields=("used_by",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -49,6 +53,7 @@ DECLARATIONS = (
     ),
     PersonalDataKind(
         name="voting_codes",
+        label=_("When you used a voting code"),
         model="voting.VotingCode",
         person_fields=("used_by",),
         on_deletion=OnDeletion.ANONYMISE,
