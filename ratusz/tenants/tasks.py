@@ -13,6 +13,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from ratusz.tenants.context import schema_context
 from ratusz.tenants.db import connection
@@ -62,9 +63,25 @@ class CityAwareTask(Task):
 
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Queue `task` once the current transaction commits, for the current city."""
+    """Queue `task` once the current transaction commits, for the current city.
+
+    A broker that is down does not turn the committed action into an error page (the person
+    would repeat what is already saved): the task is not queued, and that is logged as an
+    error. Errors of the task itself, run in-process, still propagate."""
     schema = str(connection.schema_name)
-    transaction.on_commit(lambda: task.apply_async(args, kwargs, headers={CITY_HEADER: schema}))
+
+    def enqueue() -> None:
+        try:
+            task.apply_async(args, kwargs, headers={CITY_HEADER: schema})
+        except BrokerUnavailable as exc:
+            logger.error(
+                "task %s (city %s) not queued, the broker is unavailable: %s",
+                task.name,
+                schema,
+                exc,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def enqueue_for_city(schema_name: str, task: Task, *args: Any, **kwargs: Any) -> Any:

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
@@ -23,6 +24,7 @@ from ratusz.consultations.notifications.models import Notification
 from ratusz.consultations.notifications.tasks import SWEEP_SETTLE, sweep_unsent_emails
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.tasks import enqueue_on_commit
 from tests.consultations.conftest import make_project
 from tests.faults.conftest import ROOT
 
@@ -113,3 +115,17 @@ def test_an_email_lost_while_redis_was_down_arrives_once_when_it_is_back(
     ]
     messages = sum(p.read_text(errors="replace").count("To: autorka@example.com") for p in sent)
     assert messages == 1, (tmp_path / "worker.log").read_text()
+
+
+def test_an_action_committed_while_the_broker_is_down_does_not_fail(
+    make_city, broker_of_our_own, caplog
+):
+    """Services queue their tasks with enqueue_on_commit: with the broker down, the action
+    committed stays a success (no error page to make the person do it twice), and the task
+    that could not be queued is logged as an error."""
+    city = make_city()
+    broker_of_our_own.stop()
+    with city_context(city.ref), transaction.atomic():
+        enqueue_on_commit(sweep_unsent_emails)
+    assert "sweep_unsent_emails" in caplog.text
+    assert "the broker is unavailable" in caplog.text
