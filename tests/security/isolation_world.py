@@ -79,6 +79,8 @@ class World:
     voting_phase_id: int = 0
     voting_codes: list[str] = field(default_factory=list)
     census: str = ""
+    # Session cookies of the city's people by role, made once for the module.
+    sessions: dict[str, str] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
         client = self.city.client()
