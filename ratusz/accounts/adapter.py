@@ -18,7 +18,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
-from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
@@ -34,8 +33,11 @@ from ratusz.accounts.emails import queue_email
 from ratusz.accounts.extensions import email_confirmed_hooks
 from ratusz.accounts.models import User
 from ratusz.accounts.signin import door_of_this_sign_in
+from ratusz.origins import on_public_origin
 
 POLICIES_PENDING_SESSION_KEY = "ratusz_policies_pending"
+# The links allauth puts into its e-mails' context.
+LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
 
 
 def city_of(request: HttpRequest | None) -> Any:
@@ -102,14 +104,21 @@ class CityAccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request
+        city = city_of(request)
+        # Links point at the city's primary domain (the control plane's for operators and
+        # partners) on the configured scheme and port, never at the Host header's.
+        host = city.primary_domain if city is not None else settings.BASE_DOMAIN
         ctx = {
             "request": request,
             "email": email,
             "current_site": get_current_site(request),
-            "city": city_of(request),
-            "portal_url": build_absolute_uri(request, "/"),
+            "city": city,
+            "portal_url": on_public_origin("/", host),
         }
         ctx.update(context)
+        for key in LINKS_IN_EMAILS:
+            if isinstance(ctx.get(key), str):
+                ctx[key] = on_public_origin(ctx[key], host)
         queue_email(self.render_mail(template_prefix, email, ctx))
 
     # --- signing in -----------------------------------------------------------------------

@@ -293,8 +293,11 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
-# Residents are told plainly that an address already has an account (rate limits still apply).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns from a page whether an address has an account: a password reset for an unknown
+# address answers like one for a known address (the e-mail tells its owner). Sign-up still says
+# so: with optional confirmation allauth keeps addresses unique over hiding them (its rate limit
+# on sign-ups applies).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-
-def _origin(host: str) -> str:
-    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
-    return f"{settings.PUBLIC_SCHEME}://{host}{port}"
+from ratusz.origins import public_origin as _origin
 
 
 def city_url(host: str, path: str = "/") -> str:

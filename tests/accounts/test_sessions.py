@@ -3,12 +3,13 @@ of one city means nothing in another."""
 
 from __future__ import annotations
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.tokens import default_token_generator
 
 from ratusz.accounts.models import User
 from ratusz.tenants.context import city_context
-from tests.accounts.conftest import PASSWORD, confirm_link, reset_link, sign_in
+from tests.accounts.conftest import PASSWORD, RESET_LINK, confirm_link, reset_link, sign_in
 
 
 def test_sign_in_and_out(city, resident_with_consent):
@@ -69,10 +70,52 @@ def test_password_reset_by_e_mail(city, resident_with_consent, outbox, committed
     assert sign_in(city.client(), "anna@example.com", "Nowe-haslo-2025!").status_code == 302
 
 
-def test_reset_for_an_unknown_address_says_so(city):
-    response = city.client().post("/accounts/password/reset/", {"email": "nikt@example.com"})
-    assert response.status_code == 200
-    assert 'id="id_email_error"' in response.content.decode()
+def test_reset_does_not_tell_whether_an_address_has_an_account(
+    city, resident_with_consent, outbox, committed
+):
+    """Issue 12 (16): the reset page told an unknown address apart from a known one."""
+    answers = []
+    for email in ("anna@example.com", "nikt@example.com"):
+        with committed():
+            response = city.client().post("/accounts/password/reset/", {"email": email})
+        answers.append((response.status_code, response.get("Location")))
+    assert answers[0] == answers[1] == (302, "/accounts/password/reset/done/")
+    # Each address hears what applies to it, in its own mailbox only.
+    assert [message.to for message in outbox] == [["anna@example.com"], ["nikt@example.com"]]
+    assert "/accounts/password/reset/key/" in outbox[0].body
+    assert "/accounts/password/reset/key/" not in outbox[1].body
+
+
+@pytest.mark.parametrize(
+    ("host_header", "public_port", "expected_origin"),
+    [
+        ("{host}:6666", "", "http://{host}"),
+        ("{host}:6666", "8443", "http://{host}:8443"),
+        ("{host}", "8000", "http://{host}:8000"),
+    ],
+)
+def test_links_in_e_mails_come_from_configuration_not_the_host_header(
+    city,
+    resident_with_consent,
+    outbox,
+    committed,
+    settings,
+    host_header,
+    public_port,
+    expected_origin,
+):
+    """Issue 12: the port of the Host header went into password-reset links."""
+    settings.PUBLIC_PORT = public_port
+    client = city.client()
+    with committed():
+        client.post(
+            "/accounts/password/reset/",
+            {"email": "anna@example.com"},
+            HTTP_HOST=host_header.format(host=city.host),
+        )
+    link = RESET_LINK.search(outbox[-1].body)
+    assert link is not None, outbox[-1].body
+    assert link.group(0).startswith(expected_origin.format(host=city.host) + "/accounts/")
 
 
 def test_change_of_e_mail_address_after_confirmation(
