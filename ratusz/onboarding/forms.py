@@ -14,7 +14,25 @@ from ratusz.billing.plans import PLANS
 from ratusz.onboarding.city_templates import available_templates
 from ratusz.onboarding.starter_content import IDEA_BOX
 from ratusz.tenants.models import City
-from ratusz.tenants.slugs import SlugRefused, check_slug_format, schema_name_for, suggest_slug
+from ratusz.tenants.slugs import (
+    SlugRefused,
+    check_slug_format,
+    schema_name_for,
+    suggest_slug,
+    transliterate,
+)
+
+NO_SUBDOMAIN_FROM_NAME = _(
+    "The name has no letters or digits to make the portal's address from. Type the subdomain "
+    "you want: lowercase letters, digits and hyphens."
+)
+
+
+def name_gives_a_subdomain(name: str) -> bool:
+    """Whether the name has letters or digits a subdomain can be made of (an emoji-only name
+    has none, and would otherwise become the placeholder `city`)."""
+    return any(character.isascii() and character.isalnum() for character in transliterate(name))
+
 
 COUNTRIES = [
     ("PL", _("Poland")),
@@ -47,7 +65,12 @@ def slug_problem(slug: str) -> str | None:
 
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label=_("City or organisation name"), max_length=200)
+    # The limit is said, not only enforced: the browser cuts a longer paste without a word.
+    name = forms.CharField(
+        label=_("City or organisation name"),
+        max_length=200,
+        help_text=_("Up to 200 characters."),
+    )
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="PL")
     population = forms.IntegerField(
         label=_("Approximate population"), min_value=1, max_value=50_000_000
@@ -70,7 +93,9 @@ class SignupForm(forms.Form):
             "from the name."
         ),
     )
-    admin_name = forms.CharField(label=_("Administrator's name"), max_length=150)
+    admin_name = forms.CharField(
+        label=_("Administrator's name"), max_length=150, help_text=_("Up to 150 characters.")
+    )
     admin_email = forms.EmailField(label=_("Administrator's e-mail"))
     plan = forms.ChoiceField(label=_("Plan"), widget=forms.RadioSelect, initial=TRIAL)
     template = forms.ChoiceField(label=_("Start from"), widget=forms.RadioSelect, initial=IDEA_BOX)
@@ -119,6 +144,9 @@ class SignupForm(forms.Form):
                 "default_language", _("The main language must be one of the portal's languages.")
             )
         if "slug" in data and not data["slug"] and data.get("name"):
+            if not name_gives_a_subdomain(data["name"]):
+                self.add_error("slug", NO_SUBDOMAIN_FROM_NAME)
+                return data
             suggested = suggest_slug(data["name"])
             problem = slug_problem(suggested)
             if problem:

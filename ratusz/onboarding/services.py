@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection as default_connection
 from django.db import transaction
@@ -212,11 +213,14 @@ def sign_up_city(
     template: str,
     ip_address: str | None = None,
     partner_user: User | None = None,
+    browser: str = "",
 ) -> SignupResult:
     """Make a city from the wizard: provision it (schema, domain, administrator), fill it from
     the chosen template, e-mail the administrator a one-time sign-in link and, for a city that
     signs itself up, hand the browser a link that signs it in at once. All of it, or nothing;
-    the same form submitted twice makes one city."""
+    the same form submitted twice makes one city. `browser` identifies the browser that
+    submitted (a hash of its CSRF cookie): only that browser gets a hand-off link again for a
+    repeated submission, not one that replays the form's key."""
     organisation = None
     if partner_user is not None:
         membership = PartnerMembership.objects.filter(user=partner_user).first()
@@ -230,7 +234,7 @@ def sign_up_city(
         _lock_key(idempotency_key)
         existing = Signup.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return _duplicate(existing, partner_user)
+            return _duplicate(existing, partner_user, browser=browser)
         try:
             made = provision_city(
                 name=name,
@@ -285,6 +289,8 @@ def sign_up_city(
         _send_sign_in_email(signup=signup, ref=ref, token=email_token)
         handoff_url = None
         if partner_user is None:
+            if browser:
+                cache.set(_browser_key(idempotency_key), browser, DUPLICATE_WINDOW.total_seconds())
             handoff = issue_sign_in_link(
                 city_id=city.pk, user_id=admin.pk, purpose=LinkPurpose.HANDOFF
             )
@@ -293,11 +299,18 @@ def sign_up_city(
     return SignupResult(signup=signup, city=city, created=True, handoff_url=handoff_url)
 
 
-def _duplicate(signup: Signup, partner_user: User | None) -> SignupResult:
+def _browser_key(idempotency_key: uuid.UUID) -> str:
+    return f"onboarding:signup-browser:{idempotency_key}"
+
+
+def _duplicate(signup: Signup, partner_user: User | None, *, browser: str) -> SignupResult:
     city = City.objects.get(pk=signup.city_id)
     handoff_url = None
     recent = timezone.now() - signup.created_at < DUPLICATE_WINDOW
-    if partner_user is None and signup.partner_id is None and recent:
+    # A new sign-in link only for the browser that submitted the form first: a replay of the
+    # form's key from anywhere else gets the "check your e-mail" answer.
+    same_browser = bool(browser) and cache.get(_browser_key(signup.idempotency_key)) == browser
+    if partner_user is None and signup.partner_id is None and recent and same_browser:
         ref = _ref(city)
         with city_context(ref):
             admin = User.objects.filter(
@@ -311,10 +324,10 @@ def _duplicate(signup: Signup, partner_user: User | None) -> SignupResult:
     return SignupResult(signup=signup, city=city, created=False, handoff_url=handoff_url)
 
 
-def resume_signup(*, idempotency_key: uuid.UUID) -> SignupResult | None:
+def resume_signup(*, idempotency_key: uuid.UUID, browser: str) -> SignupResult | None:
     """The result of an earlier submission of the same form (None if there was none)."""
     signup = Signup.objects.filter(idempotency_key=idempotency_key).first()
-    return _duplicate(signup, None) if signup is not None else None
+    return _duplicate(signup, None, browser=browser) if signup is not None else None
 
 
 def resend_sign_in_email(*, city: City) -> None:

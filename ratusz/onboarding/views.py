@@ -3,6 +3,7 @@ sign-in and partner-access pages served on a city's host (urls_city.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import uuid
 from collections.abc import Callable
@@ -31,10 +32,12 @@ from ratusz.billing.plans import PLANS, Currency, Interval
 from ratusz.onboarding import selectors, services, throttling
 from ratusz.onboarding.city_templates import available_templates
 from ratusz.onboarding.forms import (
+    NO_SUBDOMAIN_FROM_NAME,
     HandOverForm,
     PartnerInvitationAcceptForm,
     PartnerInviteForm,
     SignupForm,
+    name_gives_a_subdomain,
     slug_problem,
 )
 from ratusz.onboarding.models import LinkPurpose, PartnerCity
@@ -115,7 +118,16 @@ def _wizard(request: HttpRequest, *, partner_user: User | None) -> HttpResponse:
         return redirect("onboarding:partner-dashboard")
     if result.handoff_url:
         return redirect(result.handoff_url)
-    return render(request, "onboarding/signup_sent.html", {"email": result.signup.admin_email})
+    # A repeated submission from another browser learns nothing of the first one's address.
+    email = result.signup.admin_email if result.created else ""
+    return render(request, "onboarding/signup_sent.html", {"email": email})
+
+
+def _browser(request: HttpRequest) -> str:
+    """Who submitted the wizard, as far as a repeated submission needs to know: a hash of the
+    browser's CSRF cookie (set when the form was shown), empty without one."""
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return hashlib.sha256(cookie.encode()).hexdigest() if cookie else ""
 
 
 def _earlier_submission(request: HttpRequest) -> services.SignupResult | None:
@@ -123,7 +135,7 @@ def _earlier_submission(request: HttpRequest) -> services.SignupResult | None:
         key = uuid.UUID(str(request.POST.get("idempotency_key", "")))
     except ValueError:
         return None
-    return services.resume_signup(idempotency_key=key)
+    return services.resume_signup(idempotency_key=key, browser=_browser(request))
 
 
 def _create(
@@ -156,6 +168,7 @@ def _create(
             template=data["template"],
             ip_address=_valid_ip(ip),
             partner_user=partner_user,
+            browser=_browser(request),
         )
     except services.SignupRefused as refused:
         for field, reason in refused.errors.items():
@@ -177,9 +190,14 @@ def check_slug(request: HttpRequest) -> HttpResponse:
     """The subdomain's availability as the person types (HTMX), with the reason if refused."""
     slug = request.GET.get("slug", "").strip()
     suggested = ""
-    if not slug and request.GET.get("name"):
-        slug = suggested = suggest_slug(request.GET["name"])
-    problem = slug_problem(slug) if slug else None
+    problem = None
+    name = request.GET.get("name", "")
+    if not slug and name and not name_gives_a_subdomain(name):
+        problem = str(NO_SUBDOMAIN_FROM_NAME)
+    elif not slug and name:
+        slug = suggested = suggest_slug(name)
+    if slug:
+        problem = slug_problem(slug)
     return render(
         request,
         "onboarding/_slug_status.html",

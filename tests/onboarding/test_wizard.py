@@ -8,6 +8,7 @@ import zoneinfo
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +130,7 @@ def test_link_of_one_city_does_not_work_on_another(control, committed, city):
 
 def test_double_submit_makes_one_city(control, committed):
     data = wizard_data()
+    control.get("/signup/")  # the form, as a browser gets it (with its CSRF cookie)
     with committed():
         first = control.post("/signup/", data)
         second = control.post("/signup/", data)
@@ -137,6 +139,26 @@ def test_double_submit_makes_one_city(control, committed):
     assert Signup.objects.filter(idempotency_key=data["idempotency_key"]).count() == 1
     # Both responses sign the browser in (whichever the browser follows).
     assert host_of(second["Location"]) == "zielona.localhost"
+
+
+def test_the_forms_key_replayed_from_another_browser_gets_no_sign_in_link(control, committed):
+    """Issue 12: the idempotency key replayed from elsewhere returned a fresh administrator
+    sign-in link for the new city."""
+    data = wizard_data()
+    control.get("/signup/")
+    with committed():
+        assert control.post("/signup/", data).status_code == 302
+    for other in (Client(HTTP_HOST=settings.BASE_DOMAIN), Client(HTTP_HOST=settings.BASE_DOMAIN)):
+        other.get("/signup/")  # a browser of its own, with its own cookie
+        with committed():
+            replayed = other.post("/signup/", data)
+        assert replayed.status_code == 200
+        page = replayed.content.decode()
+        assert "/welcome/sign-in/" not in page and "ewa@zielona.example" not in page
+    bare = Client(HTTP_HOST=settings.BASE_DOMAIN)  # no cookie at all
+    with committed():
+        replayed = bare.post("/signup/", data)
+    assert replayed.status_code == 200 and "/welcome/sign-in/" not in replayed.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -334,3 +356,28 @@ def test_the_administrator_finds_each_methods_content_in_the_back_office(
     page = browser.get(reverse(url_name, args=[phase.pk], urlconf="ratusz.urls_city"))
     assert page.status_code == 200
     assert shown in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["🎉🏙️🎉", "🌳 🌳", "！？"])
+def test_a_name_without_letters_asks_for_a_subdomain_instead_of_making_city(
+    control, committed, name
+):
+    """Issue 12: an emoji-only name became the subdomain `city`."""
+    status = control.get("/signup/check-subdomain/", {"name": name}).content.decode()
+    assert "city" not in status and 'class="errors"' in status
+    response = submit(control, committed, name=name, slug="")
+    assert response.status_code == 400
+    assert response.context["form"].errors["slug"]
+    assert not City.objects.filter(slug__in=["city", "zielona"]).exists()
+    # With a subdomain of their choosing, the same name is fine.
+    assert submit(control, committed, name=name, slug="swieto").status_code == 302
+    assert City.objects.get(slug="swieto").name == name
+
+
+def test_the_wizard_says_how_long_names_may_be(control):
+    """Issue 12: a 300-character name was cut by the browser without a word."""
+    page = control.get("/signup/").content.decode()
+    assert 'maxlength="200"' in page and "200" in page.split('maxlength="200"')[0][-600:]
+    response = control.post("/signup/", wizard_data(name="x" * 300))
+    assert response.status_code == 400
+    assert "200" in str(response.context["form"].errors["name"])
