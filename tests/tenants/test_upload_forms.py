@@ -17,18 +17,22 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 import ratusz
 from ratusz.consultations.branding.models import Branding
 from ratusz.consultations.ideation.models import Idea
 from ratusz.consultations.models import Project
 from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import AnswerFile
+from ratusz.consultations.surveys.models import AnswerFile, Response
 from ratusz.tenants.context import city_context
 from tests.consultations.branding.test_branding import look
 from tests.consultations.conftest import make_project
 from tests.consultations.surveys.conftest import make_survey_phase
-from tests.tenants.upload_samples import HOSTILE_CONTENTS, image
+from tests.tenants.upload_samples import HOSTILE_CONTENTS, HOSTILE_NAMES, image
 
 RANDOM_NAME = re.compile(
     r"^[\w/-]+/[0-9a-f]{32}\.(png|jpg|webp|ico|pdf|docx|xlsx|odt|ods|txt|csv)$"
@@ -61,6 +65,7 @@ class Door:
     kept_text: str = ""  # typed text that a refused file must not lose
     served_publicly: bool = True
     refuses_by_name: bool = False  # the form also asks for an allowed name ending
+    reset: Callable[[], Any] = lambda: None  # lets the same person send again
 
 
 def _send_idea(client, upload):
@@ -132,6 +137,7 @@ DOORS = {
         lambda: [a.file.name for a in AnswerFile.objects.all()],
         served_publicly=False,
         refuses_by_name=True,
+        reset=lambda: Response.objects.all().delete(),  # one answer a person: start again
     ),
 }
 # Forms that take a file and store none: they read it and keep what they read.
@@ -349,3 +355,42 @@ def test_a_file_stored_before_names_were_safe_is_never_served_as_a_page(city, me
     assert served["Content-Type"] == "application/octet-stream"
     assert served["Content-Disposition"].startswith("attachment;")
     assert served["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+@hypothesis_settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    content=st.sampled_from(sorted(HOSTILE_CONTENTS)),
+    name=st.one_of(st.sampled_from(HOSTILE_NAMES), st.text(min_size=1, max_size=200)),
+)
+def test_every_upload_form_refuses_or_stores_hostile_files_safely(
+    city, doors, door, media, content, name
+):
+    """Whatever is sent under whatever name: a page with a message, or a stored file with a
+    random name of its real type, never an error and never a page from the file."""
+    parsed = MultiPartParser.sanitize_file_name(MultiPartParser, name)  # type: ignore[arg-type]  # a static helper in all but name
+    assume(parsed)
+    client = english(city, doors[door])
+    with city_context(city.ref):
+        DOORS[door].reset()
+        before = set(DOORS[door].stored())
+    upload = SimpleUploadedFile(parsed, HOSTILE_CONTENTS[content], content_type="text/html")
+    response = DOORS[door].send(client, upload)
+    with city_context(city.ref):
+        new = set(DOORS[door].stored()) - before
+    assert response.status_code in {302, 400}, response.status_code
+    if response.status_code == 400:
+        assert 'role="alert"' in response.content.decode()
+        assert not new  # nothing stored from a refused form
+        return
+    assert new, "accepted but nothing stored"
+    for stored in new:
+        assert RANDOM_NAME.match(stored), stored
+        if DOORS[door].served_publicly:
+            served = client.get(f"/media/cities/{city.schema}/{stored}")
+            assert served["X-Content-Type-Options"] == "nosniff"
+            assert served["Content-Type"].split(";")[0] not in {"text/html", "image/svg+xml"}
