@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from ratusz.accounts.models import User
+from ratusz.onboarding import services as onboarding
+from ratusz.onboarding.models import PartnerInvitation, PartnerMembership
 from ratusz.platform.demo import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, seed_demo_operator
 from ratusz.tenants.db import connection
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, screenshot
@@ -104,3 +106,48 @@ def test_the_demo_operator_sets_up_two_factors_and_reaches_the_console(
     finally:
         polish.close()
         english.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), [("pl-PL", "pl"), ("en-GB", "en")])
+def test_the_partner_sign_in_refuses_after_wrong_passwords_and_says_why(
+    live_db, live_server_url, browser, locale, language
+):
+    """The partners' door in a browser: allauth's sign-in in the partners' page, its limit on
+    failed attempts said in the page, in the visitor's language; then a right password refused."""
+    connection.set_schema_to_public()
+    organisation = onboarding.create_partner_organisation(name=f"Konsultanci Drzwi {language}")
+    issued = onboarding.invite_partner(
+        organisation=organisation, email=f"drzwi-{language}@partner.example", invited_by=None
+    )
+    password = "Zielone-jablko-2024"
+    partner = onboarding.accept_partner_invitation(
+        token=issued.token, full_name="Kasia", password=password
+    )
+    control = live_server_url.format(host="localhost")
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(control + "/partners/sign-in/")
+        shots(page, f"partner-1-sign-in-{language}")
+        for _ in range(5):
+            page.fill("input[name=login]", partner.email)
+            page.fill("input[name=password]", "not-the-password")
+            page.click("main form button[type=submit]")
+            page.wait_for_load_state()
+        page.fill("input[name=login]", partner.email)
+        page.fill("input[name=password]", password)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.url.startswith(control + "/partners/sign-in/")
+        with translation.override(language):
+            expected = gettext("Too many failed login attempts. Try again later.")
+        assert expected in page.locator("main").inner_text()
+        shots(page, f"partner-2-too-many-attempts-{language}")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+        connection.set_schema_to_public()
+        # live_db removes the accounts; the organisation is ours to remove.
+        PartnerInvitation.objects.filter(organisation=organisation).delete()
+        PartnerMembership.objects.filter(organisation=organisation).delete()
+        organisation.delete()
