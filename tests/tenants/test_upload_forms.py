@@ -374,6 +374,7 @@ def test_every_upload_form_refuses_or_stores_hostile_files_safely(
     random name of its real type, never an error and never a page from the file."""
     parsed = MultiPartParser.sanitize_file_name(MultiPartParser, name)  # type: ignore[arg-type]  # a static helper in all but name
     assume(parsed)
+    assert parsed is not None
     client = english(city, doors[door])
     with city_context(city.ref):
         DOORS[door].reset()
