@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import redis
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -21,6 +22,32 @@ REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, ConnectionError, Timeou
 
 def city_key(key: str, key_prefix: str, version: int) -> str:
     return f"{connection.schema_name}:{key_prefix}:{version}:{key}"
+
+
+def forget_city_cache(schema_name: str) -> None:
+    """Remove every entry cached for the city `schema_name` (run when the city is removed).
+
+    A removed city's subdomain is free again and a new city there gets the same schema name,
+    so its keys: without this, the new city would be served the removed one's look, welcome
+    text and links from the cache until they expire. A cache that cannot list keys by prefix
+    (the local file cache of development) is cleared whole."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    pattern = f"{_glob_literal(schema_name)}:{_glob_literal(cache.key_prefix)}:*"
+    try:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # the stubs leave out RedisCache._cache
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    except REDIS_DOWN as exc:  # the entries expire on their own (an hour at most)
+        logger.warning("could not forget the cache of city %s: %s", schema_name, exc)
+
+
+def _glob_literal(text: str) -> str:
+    """`text` matched literally in a Redis glob pattern."""
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
 
 
 class ToleratingRedisCache(RedisCache):

@@ -19,6 +19,7 @@ from ratusz.accounts.models import Role
 from ratusz.accounts.services import create_invitation
 from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
+from ratusz.tenants.cache import forget_city_cache
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.initializers import NewCity, city_initializers
@@ -279,6 +280,8 @@ def purge_city(*, city: City, remove_files: bool = False) -> None:
         Domain.objects.filter(tenant=city).delete()
         City.objects.filter(pk=city.pk).delete()
         transaction.on_commit(lambda: routing.forget_hosts(hosts))
+        # Its schema name may go to a new city at the same address: nothing cached may be left.
+        transaction.on_commit(lambda: forget_city_cache(schema_name))
         if remove_files:
             transaction.on_commit(lambda: remove_city_files(schema_name=schema_name))
 

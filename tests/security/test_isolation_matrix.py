@@ -35,6 +35,7 @@ from ratusz.celery import app as celery_app
 from ratusz.consultations.campaigns.models import CampaignOptOut
 from ratusz.consultations.models import Phase
 from ratusz.consultations.notifications.models import NotificationPreference
+from ratusz.consultations.services import update_welcome
 from ratusz.consultations.voting import services as voting
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
@@ -442,3 +443,21 @@ def test_secrets_of_a_removed_city_are_useless_in_a_new_city_at_its_address(make
             assert _signed_in(world, probe) is None
             assert "new-resident" not in used.content.decode(errors="replace"), name
     assert _account_state(world, stranger) == before
+
+
+def test_a_new_city_at_a_removed_city_s_address_shows_nothing_it_cached(make_city) -> None:
+    """What a removed city cached (its look, welcome text and links, its switches, counters)
+    goes with it: a new city at its address (the same schema name) starts with none of it."""
+    old = make_city(slug="recached")
+    with city_context(old.ref):
+        update_welcome(title={"pl": "Zniknęłomiasto"}, text={"pl": "<p>Zniknęłomiasto</p>"})
+    visitor = Client(HTTP_HOST=old.host)
+    assert "Zniknęłomiasto" in visitor.get("/").content.decode()
+    redis = caches["default"]._cache.get_client()  # type: ignore[attr-defined]  # RedisCache
+    pattern = f"{old.schema}:{caches['default'].key_prefix}:*"
+    assert list(redis.scan_iter(match=pattern)), "the page cached nothing: the check is empty"
+    purge_city(city=old.model, remove_files=True)
+    assert not list(redis.scan_iter(match=pattern))
+    new = make_city(slug="recached")
+    assert new.schema == old.schema
+    assert "Zniknęłomiasto" not in Client(HTTP_HOST=new.host).get("/").content.decode()
