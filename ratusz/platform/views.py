@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ratusz.billing import selectors as billing_selectors
 from ratusz.billing import services as billing
+from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import TemplateRefused
@@ -114,7 +114,7 @@ class _Echo:
 
 
 def _audit_csv(entries: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = SafeCSVWriter(_Echo())
     header = ["when", "operator", "ip", "city_id", "city", "action", "reason", "before", "after"]
 
     def rows() -> Any:
@@ -933,7 +933,7 @@ def _commissions_csv(
     response["Content-Disposition"] = (
         f'attachment; filename="partner-commissions-{year:04d}-{month:02d}.csv"'
     )
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow(
         [
             "month",

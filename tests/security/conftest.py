@@ -1,5 +1,5 @@
 """A city full of content (the demo's Gdańsk, under its own address) for the tests that walk
-every page: maps, charts, surveys, votes, events. Built once per module with committed data
+every page: maps, charts, surveys, votes, events. Built once per test run with committed data
 and purged afterwards; tests that use it take `live_db` for their own committed access."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class ContentCity:
     resident_email: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def content_city(django_db_setup, django_db_blocker) -> Iterator[ContentCity]:
     demo = replace(GDANSK, slug="tresc-gdansk", name="Gdańsk (treść)")
     with django_db_blocker.unblock():

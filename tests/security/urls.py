@@ -14,13 +14,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-# Links a crawler must not follow: they end the session, change state on GET by design
-# (one-time links), or download files rather than pages.
+# Links a crawler must not follow: they end the session or change state on GET by design
+# (one-time links), or are files rather than pages (followed only when asked for).
 SKIPPED = re.compile(
-    r"(logout|/media/|/static/|\.(csv|xlsx|zip|ics|pdf|png|jpg|svg)$|/export|/download|"
-    r"/invitation/|/support/enter|/welcome/sign-in|/i18n/)",
+    r"(logout|/media/|/static/|/invitation/|/support/enter|/welcome/sign-in|/i18n/)",
     re.IGNORECASE,
 )
+DOWNLOADS = re.compile(r"(\.(csv|xlsx|zip|ics|pdf|png|jpg|svg)$|/download)", re.IGNORECASE)
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -63,9 +63,11 @@ def crawl(
     check: Callable[[str, Any], None],
     *,
     limit: int,
+    downloads: bool = False,
 ) -> list[str]:
     """GET `start` and the same-host pages they link to, breadth first, at most `limit` pages;
-    `check(path, response)` sees each response. Returns the paths visited."""
+    `check(path, response)` sees each response; files (CSV, XLSX...) are fetched too when
+    `downloads` is set. Returns the paths visited."""
     queue = deque(start)
     seen: set[str] = set(start)
     visited: list[str] = []
@@ -83,7 +85,10 @@ def crawl(
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                 continue
             # One visit per path: filters and pages of a list show the same template.
-            if parts.path not in seen and not SKIPPED.search(parts.path):
-                seen.add(parts.path)
-                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+            if parts.path in seen or SKIPPED.search(parts.path):
+                continue
+            if DOWNLOADS.search(parts.path) and not downloads:
+                continue
+            seen.add(parts.path)
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return visited

@@ -4,8 +4,6 @@ projects, and see no other (404)."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +21,7 @@ from ratusz.consultations.events import selectors, services
 from ratusz.consultations.events.forms import EventForm
 from ratusz.consultations.events.models import Event, RegistrationStatus
 from ratusz.consultations.models import Phase
+from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.rules import is_administrator
 from ratusz.consultations.views import city_of
 
@@ -151,7 +150,7 @@ def attendance_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendance.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Registered"), _("Present")])
     with timezone.override(city_of(request).time_zone):
         for registration in selectors.attendance(event):

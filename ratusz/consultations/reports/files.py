@@ -37,6 +37,17 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
+class SafeCSVWriter:
+    """`csv.writer` for files people open in a spreadsheet: every cell goes through
+    `safe_cell`. Views that stream or write CSV rows themselves use this, never csv.writer."""
+
+    def __init__(self, stream: Any) -> None:
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([safe_cell(value) for value in row])
+
+
 Progress = Callable[[int], None]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +15,7 @@ from ratusz.consultations.backoffice.access import (
     staff_required,
 )
 from ratusz.consultations.models import Phase
+from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
 from ratusz.consultations.volunteering import selectors, services
@@ -70,7 +69,7 @@ def volunteers_csv(request: HttpRequest, phase_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="volunteers-{phase.pk}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow([_("Cause"), _("Name"), _("E-mail"), _("Signed up")])
     with timezone.override(city.time_zone):
         for entry in selectors.volunteers(phase):

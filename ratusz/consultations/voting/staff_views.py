@@ -3,8 +3,6 @@ one-time codes, results and their export; and the city's census list (administra
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from ratusz.consultations.backoffice.access import (
     staff_required,
 )
 from ratusz.consultations.models import Phase
+from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.voting import selectors, services
 from ratusz.consultations.voting.forms import (
     CandidateForm,
@@ -184,7 +183,7 @@ def results_csv(request: HttpRequest, phase_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="voting-{phase.pk}.csv"'
     response.write("\ufeff")  # spreadsheets read UTF-8 with a byte-order mark
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow(
         [_("Place"), _("Idea number"), _("Idea"), _("Cost"), _("Online votes"),
          _("Paper and in-person votes"), _("Votes in total"), _("Fits in the budget")]
