@@ -21,6 +21,7 @@ from allauth.account.authentication import get_authentication_records
 # how this session authenticated; internal modules of the pinned allauth, no public equivalent.
 from allauth.account.internal.flows.login import perform_login, record_authentication
 from allauth.account.models import Login
+from django.contrib.auth import logout
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
@@ -38,6 +39,10 @@ def sign_in(
 ) -> HttpResponse:
     """Sign `user` in through `door`. Answers with where the browser goes next: the page after
     sign-in, or the second-factor step when the account has an authenticator."""
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        # Another account of this browser: Django's login would empty the session after the
+        # record below was written; start the new account's session clean instead.
+        logout(request)
     extra: dict[str, Any] = {"door": door.key}
     if door.vouches_second_factor:
         # Only reachable from a session that used its second factor (see Door).

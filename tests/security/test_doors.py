@@ -703,3 +703,20 @@ def test_an_operator_sets_up_an_authenticator_at_first_sign_in():
     response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.get("/console/").status_code == 200
+
+
+def test_a_door_taken_by_a_browser_signed_in_as_someone_else_records_how_the_new_account_came(
+    city, resident, city_admin
+):
+    """The record of how this session signed in (which door, whether a second factor) must
+    belong to the account now signed in: Django's login empties the session of another
+    account, which would drop it (the hand-off would then ask for the city's terms)."""
+    client = city.client()
+    with city_context(city.ref):
+        client.force_login(resident, backend="django.contrib.auth.backends.ModelBackend")
+    token = onboarding.issue_sign_in_link(
+        city_id=city.model.pk, user_id=city_admin.pk, purpose=LinkPurpose.HANDOFF
+    )
+    response = client.get(f"/welcome/sign-in/{token}/")
+    assert response["Location"] == "/admin/"
+    assert signed_in_as(client, city) == city_admin.pk
