@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from ratusz.tenants.context import control_plane
-from ratusz.tenants.models import Announcement
+from ratusz.tenants.models import Announcement, CityStatus
 
 CACHE_KEY = "announcements:active"
 CACHE_TTL = 60
@@ -78,6 +78,11 @@ def city_notices(request: HttpRequest) -> dict[str, Any]:
     language = translation.get_language() or city.default_language
     return {
         "city_read_only": bool(getattr(request, "city_read_only", False)),
+        # Seen only by those the lifecycle gate lets into a closed city (administrators on
+        # billing, operators on a support visit): what residents meet meanwhile.
+        "city_closed": "deleted"
+        if city.is_deleted
+        else ("suspended" if city.status == CityStatus.SUSPENDED else ""),
         "city_announcements": [
             {"level": item.level, "text": item.text_for(language, city.default_language)}
             for item in active_announcements(city.id)

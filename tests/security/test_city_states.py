@@ -58,6 +58,8 @@ def test_a_suspended_citys_administrator_signs_in_and_reaches_billing(
     admin = _sign_in(city, city_admin.email)
     billing = admin.get("/admin/billing/")
     assert billing.status_code == 200
+    # The administrator is told what residents meet meanwhile.
+    assert "notice-suspended" in billing.content.decode()
     # Elsewhere in the back office, the closed page points the administrator to billing.
     elsewhere = admin.get("/admin/projects/")
     assert elsewhere.status_code == 503
@@ -105,7 +107,9 @@ def test_a_deleted_city_says_it_is_closed_and_lets_in_only_a_support_visit(
     support = city.client()
     entry_path = issued.url.split(city.host, 1)[1]
     assert support.post(entry_path).status_code == 302
-    assert support.get("/admin/").status_code == 200
+    inside = support.get("/admin/")
+    assert inside.status_code == 200
+    assert "notice-deleted" in inside.content.decode()
 
 
 def test_an_archived_city_is_read_only_for_everyone_with_a_banner(city, city_admin, committed):

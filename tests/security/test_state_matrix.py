@@ -31,7 +31,7 @@ from django.test import Client
 from ratusz.accounts.models import Role, User
 from ratusz.onboarding import services as onboarding
 from ratusz.tenants.db import connection
-from ratusz.tenants.services import purge_city
+from ratusz.tenants.services import provision_city, purge_city
 from tests.conftest import _delete_public_accounts
 from tests.security.matrix_city import (
     PLACEHOLDERS,
@@ -340,6 +340,27 @@ def _specific(
         if role == "resident" and code not in (403, 404):
             found.append(f"{where} {code}: a resident must be refused")
     return found
+
+
+def test_every_city_url_on_an_unknown_or_removed_host_is_the_friendly_page(matrix):
+    """No city answers there: every URL a city has, asked by anyone, gets the 404 page."""
+    made = provision_city(
+        name="Usunięte", slug="usuniete-macierz", admin_email="a@usuniete.example"
+    )
+    gone = made.ref.primary_domain
+    purge_city(city=made.city)
+    filler = _filler(matrix)
+    paths = [path for route in CITY_URLS if (path := filler.path(route)) is not None]
+    failures = []
+    for host in (f"nikogo-tu-nie-ma.{settings.BASE_DOMAIN}", gone):
+        client = Client(HTTP_HOST=host, raise_request_exception=False)
+        for path in paths:
+            for method in METHODS:
+                response = _request(client, SimpleCookie(), method, path)
+                page = response.content.decode(errors="replace")
+                if response.status_code != 404 or "There is no consultation portal" not in page:
+                    failures.append(f"[{host} {method} {path}] {response.status_code}")
+    assert not failures, "\n".join(failures[:40])
 
 
 # --- The control plane ---------------------------------------------------------------------------
