@@ -22,11 +22,11 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import perform_login, record_authentication
 from allauth.account.models import Login
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from ratusz.accounts.doors import BY_KEY, Door
 from ratusz.accounts.models import User
+from ratusz.counters import count, peek
 
 # Failed attempts at a token door (a wrong or used-up link) from one network, per window: the
 # same budget allauth gives failed passwords per address (ACCOUNT_RATE_LIMITS "login_failed").
@@ -80,13 +80,8 @@ def _ip_key(request: HttpRequest) -> str:
 def too_many_failures(request: HttpRequest) -> bool:
     """Whether this network used up its failed attempts at the token doors (checked before the
     token, so that a right token after many wrong ones is refused too)."""
-    return int(cache.get(_ip_key(request)) or 0) >= FAILED_ATTEMPTS_PER_IP
+    return peek(_ip_key(request)) >= FAILED_ATTEMPTS_PER_IP
 
 
 def count_failure(request: HttpRequest) -> None:
-    key = _ip_key(request)
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
+    count(_ip_key(request), WINDOW_SECONDS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from ratusz.counters import count, peek
 
 # Submissions from one address per hour (typing mistakes included), and cities per e-mail a day.
 SUBMISSIONS_PER_IP_PER_HOUR = 20
@@ -20,32 +20,19 @@ def _key(kind: str, value: str) -> str:
     return f"onboarding:rate:{kind}:{digest}"
 
 
-def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
-
-
-def _peek(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
 def allow_submission(ip: str) -> bool:
     """Count one submission from `ip`; False past the hourly limit."""
-    return _count(_key("submit", ip), HOUR) <= SUBMISSIONS_PER_IP_PER_HOUR
+    return count(_key("submit", ip), HOUR) <= SUBMISSIONS_PER_IP_PER_HOUR
 
 
 def may_sign_up(*, ip: str, email: str) -> bool:
     """Whether one more city may be made from this address and for this e-mail today."""
     return (
-        _peek(_key("ip", ip)) < SIGNUPS_PER_IP_PER_DAY
-        and _peek(_key("email", email)) < SIGNUPS_PER_EMAIL_PER_DAY
+        peek(_key("ip", ip)) < SIGNUPS_PER_IP_PER_DAY
+        and peek(_key("email", email)) < SIGNUPS_PER_EMAIL_PER_DAY
     )
 
 
 def record_signup(*, ip: str, email: str) -> None:
-    _count(_key("ip", ip), DAY)
-    _count(_key("email", email), DAY)
+    count(_key("ip", ip), DAY)
+    count(_key("email", email), DAY)
