@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +92,16 @@ def _postgres_processes_of(pgdata: Path) -> list[int]:
     return [pid]
 
 
-def test_the_run_command_serves_the_demo_on_the_embedded_database(tmp_path):
+@pytest.fixture
+def private_dir() -> Iterator[Path]:
+    """A folder outside pytest's (which other pytest runs on the machine may close to the
+    embedded server's own system user while it runs)."""
+    folder = Path(tempfile.mkdtemp(prefix="ratusz-embedded-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_run_command_serves_the_demo_on_the_embedded_database(private_dir):
     """The README's path without any PostgreSQL: `RATUSZ_EMBEDDED_DB=1 make run` starts the
     embedded server (with the contrib extensions the migrations create), migrates, seeds the
     demo cities and serves them; stopping the command stops the database too."""
@@ -100,12 +113,12 @@ def test_the_run_command_serves_the_demo_on_the_embedded_database(tmp_path):
     }
     env.update(
         RATUSZ_EMBEDDED_DB="1",
-        RATUSZ_DATA_DIR=str(tmp_path),
+        RATUSZ_DATA_DIR=str(private_dir),
         RATUSZ_TASKS_EAGER="1",
         RATUSZ_NO_WORKER="1",
         RATUSZ_PORT=str(port),
     )
-    log = tmp_path / "devserver.log"
+    log = private_dir / "devserver.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "ratusz.devserver"],
@@ -129,13 +142,13 @@ def test_the_run_command_serves_the_demo_on_the_embedded_database(tmp_path):
         body = reply.read().decode()
         assert reply.status == 200, body[:2000]
         assert "Gdańsk" in body
-        assert _postgres_processes_of(tmp_path / "pg")
+        assert _postgres_processes_of(private_dir / "pg")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     assert server.returncode == 0, log.read_text(errors="replace")
     # The embedded server stops with the command that started it.
     deadline = time.monotonic() + 20
-    while _postgres_processes_of(tmp_path / "pg") and time.monotonic() < deadline:
+    while _postgres_processes_of(private_dir / "pg") and time.monotonic() < deadline:
         time.sleep(0.3)
-    assert _postgres_processes_of(tmp_path / "pg") == []
+    assert _postgres_processes_of(private_dir / "pg") == []
