@@ -2,12 +2,15 @@
 
 A task queued while the code runs for a city (a request to its portal, a `city_context` block)
 carries that city's schema in a message header and runs in that schema; a task queued from the
-control plane runs in public. A task whose city has since been removed ends quietly.
+control plane runs in public. A task whose city has since been removed ends quietly. Where the
+city's registry id is known it travels too: a removed city's subdomain is free again and a new
+city there gets the same schema name, and a late message of the removed city must not act in it.
 """
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from celery import Task
@@ -21,6 +24,28 @@ from ratusz.tenants.db import connection
 logger = logging.getLogger(__name__)
 
 CITY_HEADER = "ratusz_city"
+CITY_ID_HEADER = "ratusz_city_id"
+
+# The city (schema, registry id) of the task running now, so that what it queues names the
+# city by id too (a task runs in a schema context, which does not know the id).
+_running: ContextVar[tuple[str, int] | None] = ContextVar("ratusz_running_city", default=None)
+
+
+def _city_id_of(schema: str) -> int | None:
+    """The registry id of the current city, if it is `schema` and the id is known here."""
+    tenant = connection.tenant
+    city_id = getattr(tenant, "id", None)
+    if isinstance(city_id, int) and getattr(tenant, "schema_name", None) == schema:
+        return city_id
+    running = _running.get()
+    return running[1] if running is not None and running[0] == schema else None
+
+
+def city_headers() -> dict[str, Any]:
+    """Message headers naming the current city: its schema, and its registry id when known."""
+    schema = str(connection.schema_name)
+    city_id = _city_id_of(schema)
+    return {CITY_HEADER: schema} | ({CITY_ID_HEADER: city_id} if city_id is not None else {})
 
 
 class CityAwareTask(Task):
@@ -36,15 +61,19 @@ class CityAwareTask(Task):
         **options: Any,
     ) -> Any:
         headers = dict(options.pop("headers", None) or {})
-        headers.setdefault(CITY_HEADER, str(connection.schema_name))
+        schema = headers.setdefault(CITY_HEADER, str(connection.schema_name))
+        if CITY_ID_HEADER not in headers and (city_id := _city_id_of(schema)) is not None:
+            headers[CITY_ID_HEADER] = city_id
         return super().apply_async(
             args, kwargs, task_id, producer, link, link_error, shadow, headers=headers, **options
         )
 
-    def _city_schema(self) -> str:
+    def _header(self, name: str) -> Any:
         request = self.request
-        schema = request.get(CITY_HEADER) or (request.headers or {}).get(CITY_HEADER)
-        return str(schema or settings.PUBLIC_SCHEMA_NAME)
+        return request.get(name) or (request.headers or {}).get(name)
+
+    def _city_schema(self) -> str:
+        return str(self._header(CITY_HEADER) or settings.PUBLIC_SCHEMA_NAME)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         schema = self._city_schema()
@@ -53,13 +82,21 @@ class CityAwareTask(Task):
                 return super().__call__(*args, **kwargs)
         from ratusz.tenants.models import City
 
+        cities = City.objects.filter(schema_name=schema)
+        queued_for = self._header(CITY_ID_HEADER)
+        if queued_for is not None:  # not another city that got the schema name since
+            cities = cities.filter(pk=queued_for)
         with schema_context(settings.PUBLIC_SCHEMA_NAME):
-            exists = City.objects.filter(schema_name=schema).exists()
-        if not exists:
+            city_id = cities.values_list("pk", flat=True).first()
+        if city_id is None:
             logger.warning("task %s dropped: city schema %r no longer exists", self.name, schema)
             return None
-        with schema_context(schema):
-            return super().__call__(*args, **kwargs)
+        running = _running.set((schema, city_id))
+        try:
+            with schema_context(schema):
+                return super().__call__(*args, **kwargs)
+        finally:
+            _running.reset(running)
 
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -68,11 +105,12 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     A broker that is down does not turn the committed action into an error page (the person
     would repeat what is already saved): the task is not queued, and that is logged as an
     error. Errors of the task itself, run in-process, still propagate."""
-    schema = str(connection.schema_name)
+    headers = city_headers()
+    schema = headers[CITY_HEADER]
 
     def enqueue() -> None:
         try:
-            task.apply_async(args, kwargs, headers={CITY_HEADER: schema})
+            task.apply_async(args, kwargs, headers=headers)
         except BrokerUnavailable as exc:
             logger.error(
                 "task %s (city %s) not queued, the broker is unavailable: %s",
@@ -88,20 +126,21 @@ def enqueue_for_city(schema_name: str, task: Task, *args: Any, **kwargs: Any) ->
     return task.apply_async(args, kwargs, headers={CITY_HEADER: schema_name})
 
 
-def _active_city_schemas() -> list[str]:
+def _active_cities() -> list[tuple[str, int]]:
     from ratusz.tenants.models import City, CityStatus
 
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         return list(
             City.objects.filter(status__in=[CityStatus.TRIAL, CityStatus.ACTIVE])
             .order_by("pk")
-            .values_list("schema_name", flat=True)
+            .values_list("schema_name", "pk")
         )
 
 
 def fan_out_to_cities(task: Task, *args: Any, **kwargs: Any) -> int:
     """Queue `task` once for every trial or active city; returns how many were queued."""
-    schemas = _active_city_schemas()
-    for schema in schemas:
-        enqueue_for_city(schema, task, *args, **kwargs)
-    return len(schemas)
+    cities = _active_cities()
+    for schema, city_id in cities:
+        headers: dict[str, Any] = {CITY_HEADER: schema, CITY_ID_HEADER: city_id}
+        task.apply_async(args, kwargs, headers=headers)
+    return len(cities)

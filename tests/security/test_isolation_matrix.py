@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from celery import Task as CeleryTask
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.db import router
+from django.db import router, transaction
 from django.db.models import FileField
 from django.test import Client
 from django.urls import reverse
@@ -41,7 +42,7 @@ from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.services import provision_city, purge_city
 from ratusz.tenants.storage import city_folder
-from ratusz.tenants.tasks import CITY_HEADER, CityAwareTask
+from ratusz.tenants.tasks import CITY_HEADER, CityAwareTask, city_headers, enqueue_on_commit
 from tests.conftest import _as_fixture
 from tests.security.isolation_params import (
     Record,
@@ -461,3 +462,30 @@ def test_a_new_city_at_a_removed_city_s_address_shows_nothing_it_cached(make_cit
     new = make_city(slug="recached")
     assert new.schema == old.schema
     assert "Zniknęłomiasto" not in Client(HTTP_HOST=new.host).get("/").content.decode()
+
+
+def test_a_task_of_a_removed_city_does_not_run_in_a_new_city_at_its_address(
+    make_city, monkeypatch
+) -> None:
+    """A message queued by a city that is then removed (a retry, a late digest) is dropped,
+    even once a new city at its address has the same schema name."""
+    queued: list[dict[str, Any]] = []
+
+    def keep(self: Any, args: Any = None, kwargs: Any = None, *rest: Any, **options: Any) -> None:
+        queued.append(options["headers"])  # what the broker would carry
+
+    old = make_city(slug="requeued")
+    monkeypatch.setattr(CeleryTask, "apply_async", keep)
+    with city_context(old.ref):
+        schema_of.delay()
+        with transaction.atomic():
+            enqueue_on_commit(schema_of)
+    monkeypatch.undo()
+    assert len(queued) == 2
+    purge_city(city=old.model, remove_files=True)
+    new = make_city(slug="requeued")
+    assert new.schema == old.schema
+    for headers in queued:
+        assert schema_of.apply(headers=headers).result is None, headers
+    with city_context(new.ref):
+        assert schema_of.apply(headers=city_headers()).result == new.schema
