@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class Matrix:
     a: World
     b: World
     objects: dict[str, list[Record]]
+    own: dict[str, list[Record]]  # A's own objects, by family
     cases: int = 0
 
 
@@ -99,13 +101,15 @@ def matrix(django_db_setup, django_db_blocker) -> Iterator[Matrix]:
                 objects = catalogue(
                     min_id=B_ID_START, slug_marker=b.slug_marker, city_id=b.city.model.pk
                 )
+            with city_context(a.city.ref):
+                own = catalogue(min_id=1, slug_marker=a.slug_marker, city_id=a.city.model.pk)
             for world in (a, b):  # sessions made once (committed) serve every test's probes
                 for role in ROLES[1:]:
                     world.sessions[role] = (
                         _fresh_client(world, role).cookies[settings.SESSION_COOKIE_NAME].value
                     )
             logger.info("isolation matrix: cities built in %.1fs", time.monotonic() - started)
-            made = Matrix(a=a, b=b, objects=objects)
+            made = Matrix(a=a, b=b, objects=objects, own=own)
             yield made
         finally:
             purge_city(city=made_a.city, remove_files=True)
@@ -202,6 +206,39 @@ def test_an_object_of_b_is_not_found_in_a(route: Route, matrix: Matrix, db) -> N
                     continue  # A's own page for a key every city has
                 if verdict:
                     problems.append(f"{role} {method.upper()} {url}: {verdict}")
+    assert not problems, "\n".join(problems)
+
+
+# Pages for the city's staff: a resident or a visitor is refused there, whatever the object.
+STAFF_ONLY = re.compile(
+    r"^(backoffice|billing):|^moderation:(hide|restore|dismiss|approve|reject|lift)$"
+)
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in OBJECT_ROUTES if STAFF_ONLY.search(r.name)], ids=lambda r: r.name
+)
+def test_a_staff_page_of_a_s_own_object_refuses_residents_and_visitors(
+    route: Route, matrix: Matrix, db
+) -> None:
+    """The other side of the matrix: A's own objects on its staff pages, for A's people who
+    are not staff: the way to sign in or a refusal, never the page (and never a server error)."""
+    candidates = fillings(route, matrix.own)[:1] or shared_fillings(route)[:1]
+    assert candidates, f"{route.name}: city A holds no such object; build one"
+    login = reverse("account_login", urlconf=settings.CITY_URLCONF)
+    problems = []
+    for role in ("anonymous", "resident"):
+        client = _client(matrix.a, role)
+        url = route.url(candidates[0])
+        for method in METHODS:
+            response = getattr(client, method)(url)
+            matrix.cases += 1
+            status, target = _answer(response)
+            refused = status in (403, 404, 405) or (
+                status == 302 and target.startswith(login) and role == "anonymous"
+            )
+            if not refused:
+                problems.append(f"{role} {method.upper()} {url}: {status} {target}")
     assert not problems, "\n".join(problems)
 
 
