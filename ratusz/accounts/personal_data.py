@@ -22,7 +22,6 @@ and the method registry registers them.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import posixpath
@@ -43,6 +42,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from ratusz.spreadsheets import SafeCSVWriter
 
 if TYPE_CHECKING:
     from ratusz.accounts.models import User
@@ -275,7 +276,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         columns += [key for key in row if key not in columns]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)  # her own texts must not run as formulas either
     writer.writerow(columns)
     for row in rows:
         cells = []

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 
 from ratusz.billing import selectors as billing_selectors
 from ratusz.billing import services as billing
-from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import TemplateRefused
@@ -56,6 +55,7 @@ from ratusz.platform.forms import (
 )
 from ratusz.platform.models import CityExport, FleetMigration, FleetMigrationCity, RunStatus
 from ratusz.platform.usage import city_usage
+from ratusz.spreadsheets import SafeCSVWriter
 from ratusz.tenants import domains as custom_domains
 from ratusz.tenants.entitlements import FeatureNotAllowed
 from ratusz.tenants.models import Announcement, City, Domain

@@ -21,9 +21,9 @@ from ratusz.consultations.events import selectors, services
 from ratusz.consultations.events.forms import EventForm
 from ratusz.consultations.events.models import Event, RegistrationStatus
 from ratusz.consultations.models import Phase
-from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.rules import is_administrator
 from ratusz.consultations.views import city_of
+from ratusz.spreadsheets import SafeCSVWriter
 
 
 def _staff(request: HttpRequest) -> User:

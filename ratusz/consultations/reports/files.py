@@ -1,8 +1,5 @@
-"""Writing rows to CSV and XLSX files, safe to open in a spreadsheet.
-
-A cell that starts with = + - @ (or a tab or carriage return) would be run as a formula by
-Excel or LibreOffice ("CSV injection"); such text is prefixed with an apostrophe, which
-spreadsheets show as plain text.
+"""Writing rows to CSV and XLSX files, safe to open in a spreadsheet (see ratusz.spreadsheets:
+text that a spreadsheet would run as a formula is written as plain text).
 """
 
 from __future__ import annotations
@@ -10,42 +7,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ratusz.spreadsheets import FORMULA_STARTS, SafeCSVWriter, safe_cell
+
+__all__ = ["FORMULA_STARTS", "SafeCSVWriter", "safe_cell", "write_csv", "write_xlsx"]
+
 # openpyxl refuses control characters other than tab, newline and carriage return.
 _ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
-
-
-def safe_cell(value: Any) -> Any:
-    """The value to write: numbers stay numbers, text that could run as a formula is escaped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, (int, float, Decimal)):
-        return value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class SafeCSVWriter:
-    """`csv.writer` for files people open in a spreadsheet: every cell goes through
-    `safe_cell`. Views that stream or write CSV rows themselves use this, never csv.writer."""
-
-    def __init__(self, stream: Any) -> None:
-        self._writer = csv.writer(stream)
-
-    def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_cell(value) for value in row])
 
 
 Progress = Callable[[int], None]

@@ -15,11 +15,11 @@ from ratusz.consultations.backoffice.access import (
     staff_required,
 )
 from ratusz.consultations.models import Phase
-from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.translation import translated
 from ratusz.consultations.views import city_of
 from ratusz.consultations.volunteering import selectors, services
 from ratusz.consultations.volunteering.forms import CauseForm
+from ratusz.spreadsheets import SafeCSVWriter
 
 
 def _phase(request: HttpRequest, phase_id: int) -> Phase:

@@ -17,7 +17,6 @@ from ratusz.consultations.backoffice.access import (
     staff_required,
 )
 from ratusz.consultations.models import Phase
-from ratusz.consultations.reports.files import SafeCSVWriter
 from ratusz.consultations.voting import selectors, services
 from ratusz.consultations.voting.forms import (
     CandidateForm,
@@ -33,6 +32,7 @@ from ratusz.consultations.voting.models import (
     VotingCode,
 )
 from ratusz.consultations.voting.rules import limits_of
+from ratusz.spreadsheets import SafeCSVWriter
 
 
 def _phase_or_404(request: HttpRequest, phase_id: int) -> Phase:
