@@ -577,15 +577,15 @@ def verify_with_census(*, user: User, identifier: str, ip: str) -> None:
     digest = _digest("census", value)
     with transaction.atomic():
         entry = CensusEntry.objects.select_for_update().filter(digest=digest).first()
-        if entry is None:
-            raise _census_refusal()
-        if entry.used_at is not None:
-            if entry.used_by_id == user.pk:
-                _give_back_attempt(user, "census", ip=ip)
-                return
-            raise _census_refusal()
+        if entry is not None and entry.used_by_id == user.pk:
+            _give_back_attempt(user, "census", ip=ip)
+            return
+        # Before looking at the list: an account verified already hears the same, whether the
+        # other identifier is on the list or not (else it could test identifiers one by one).
         if CensusEntry.objects.filter(used_by=user).exists():
             raise Refused(_("Your account is already verified with another identifier."))
+        if entry is None or entry.used_at is not None:
+            raise _census_refusal()
         now = timezone.now()
         entry.used_by = user
         entry.used_at = now

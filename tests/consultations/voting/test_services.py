@@ -196,6 +196,41 @@ def test_not_listed_and_used_by_another_account_answer_alike(in_city, city_admin
     assert answers[0] == answers[1]
 
 
+# Where an identifier can stand, for the answers-alike test below (the unused one last: for an
+# unverified account it verifies, which ends the walk).
+CENSUS_STANDING = ("used by another account", "not on the list", "on the list, unused")
+
+
+@pytest.mark.parametrize("verified", [False, True], ids=["unverified", "verified"])
+def test_no_refusal_tells_whether_an_identifier_is_on_the_list(in_city, city_admin, verified):
+    """Generated over where the identifier stands × whether the account is verified already:
+    every attempt that does not verify the account answers it alike, so no reply depends on the
+    list (the finding: a verified account heard "already verified with another identifier"
+    only for identifiers on the list)."""
+    services.upload_census(
+        staff=city_admin,
+        file_name="l.csv",
+        content=b"WLASNY1\nWOLNY2\nZAJETY3\n",
+        pesel=False,
+        has_header=False,
+    )
+    services.verify_with_census(user=make_voter("inny@example.com"), identifier="ZAJETY3", ip=IP)
+    account = make_voter("sprawdza@example.com")
+    if verified:
+        services.verify_with_census(user=account, identifier="WLASNY1", ip=IP)
+    identifiers = dict(zip(CENSUS_STANDING, ("ZAJETY3", "BRAK4", "WOLNY2"), strict=True))
+    answers: dict[str, str] = {}
+    for standing, identifier in identifiers.items():
+        try:
+            services.verify_with_census(user=account, identifier=identifier, ip=IP)
+        except services.Refused as refused:
+            answers[standing] = str(refused)
+        else:  # verified by this attempt: only an unverified account, by an unused identifier
+            assert (verified, standing) == (False, "on the list, unused")
+    assert len(answers) == (3 if verified else 2)
+    assert len(set(answers.values())) == 1, answers
+
+
 def test_census_check_needs_a_confirmed_email_address(in_city, city_admin):
     services.upload_census(
         staff=city_admin, file_name="l.csv", content=b"44051401359\n", pesel=True, has_header=False
