@@ -42,6 +42,8 @@ from ratusz.onboarding.forms import (
 )
 from ratusz.onboarding.models import LinkPurpose, PartnerCity
 from ratusz.tenants.context import control_plane
+from ratusz.tenants.links import city_url
+from ratusz.tenants.models import Domain
 from ratusz.tenants.slugs import suggest_slug
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -330,11 +332,18 @@ def partner_sign_out(request: HttpRequest) -> HttpResponse:
 @partner_required
 def partner_dashboard(request: HttpRequest) -> HttpResponse:
     organisation = request.partner_organisation  # type: ignore[attr-defined]
-    return render(
-        request,
-        "onboarding/partner_dashboard.html",
-        {"organisation": organisation, "rows": selectors.partner_cities(organisation)},
+    rows = selectors.partner_cities(organisation)
+    response = render(
+        request, "onboarding/partner_dashboard.html", {"organisation": organisation, "rows": rows}
     )
+    # The "open the back office" buttons post here and are redirected to each city's own host,
+    # which may be a custom domain; the Content-Security-Policy's form-action follows redirects,
+    # so it names those hosts too (django-csp's per-response update).
+    hosts = Domain.objects.filter(tenant_id__in=[row.city.pk for row in rows], is_primary=True)
+    origins = sorted({city_url(host, "") for host in hosts.values_list("domain", flat=True)})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]  # django-csp reads it
+    return response
 
 
 @never_cache

@@ -212,3 +212,17 @@ def test_checklist_reads_the_citys_real_state(city, other_city):
     # Another city's project does not count here.
     assert done(city)["project"] is False
     assert done(other_city)["project"] is True
+
+
+def test_the_dashboard_lets_its_open_buttons_reach_a_city_on_its_own_domain(partner, committed):
+    """The Content-Security-Policy's form-action follows the open button's redirect, so the
+    dashboard names each city's host, also a custom domain."""
+    from ratusz.tenants.models import Domain
+
+    city = set_up_city(partner, committed)
+    Domain.objects.filter(tenant=city).update(is_primary=False)
+    Domain.objects.create(domain="konsultacje.zielona.example", tenant=city, is_primary=True)
+    policy = signed_in(partner).get("/partners/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert "//konsultacje.zielona.example" in form_action
+    assert "'self'" in form_action and "https://checkout.stripe.com" in form_action
