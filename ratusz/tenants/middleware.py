@@ -108,6 +108,8 @@ OPEN_BEFORE_OPENING = (
 # Open on a suspended portal: everyone's own account (signing in and out, their data), the
 # operators' support entry, and choosing a language.
 OPEN_WHEN_SUSPENDED = ("/accounts/", "/support/", "/static/", "/i18n/")
+# ...but nobody opens a new account on a closed portal.
+SIGN_UP_PATH = "/accounts/signup/"
 # Where a suspended city's administrators pay to reopen it (billing's pages, mounted by
 # ratusz.urls_city; named by path so that this base layer does not import billing).
 BILLING_PATH = "/admin/billing/"
@@ -149,7 +151,9 @@ def _closure(city: CityRef, request: HttpRequest) -> Closure | None:
     if city.is_deleted:
         return None if support_visit or path.startswith(OPEN_WHEN_DELETED) else DELETED
     if city.status == CityStatus.SUSPENDED:
-        if support_visit or path.startswith(OPEN_WHEN_SUSPENDED):
+        if support_visit:
+            return None
+        if path.startswith(OPEN_WHEN_SUSPENDED) and not path.startswith(SIGN_UP_PATH):
             return None
         if path.startswith(BILLING_PATH) and is_administrator(user):
             return None

@@ -54,6 +54,8 @@ def test_a_suspended_citys_administrator_signs_in_and_reaches_billing(
         assert "Ten portal jest chwilowo niedostępny" in html
         assert response["Retry-After"]
     assert city.client().get("/accounts/login/").status_code == 200
+    # Signing in stays open; opening a new account on a closed portal does not.
+    assert city.client().get("/accounts/signup/").status_code == 503
 
     admin = _sign_in(city, city_admin.email)
     billing = admin.get("/admin/billing/")
