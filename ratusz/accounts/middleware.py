@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from ratusz.accounts import rules
 from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY, consent_url
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -53,3 +54,20 @@ class PolicyConsentMiddleware:
             return None
         next_url = request.get_full_path() if request.method == "GET" else "/"
         return HttpResponseRedirect(consent_url(next_url))
+
+
+class StaffPowersMiddleware:
+    """Withholds the staff powers of a person whose session does not meet the city's rule for
+    staff (two factors required, and not used in this session): for this request they act as a
+    resident on every page (ratusz.accounts.rules), while the back office's own check still
+    sends them to set up or enter the second factor. After authentication and the city's
+    lifecycle gate, which read the bare role (a staff member must reach the second-factor step
+    of a closed or suspended city)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "city", None) is not None and rules.second_factor_pending(request):
+            rules.withhold_staff_powers(request.user)
+        return self.get_response(request)

@@ -4,6 +4,13 @@ A staff page is decorated with `@staff_required` (or uses `StaffRequiredMixin`):
 sent to sign in, a resident gets 403, and when the city requires two-factor authentication for
 staff, a staff member without it is sent to set it up before seeing the page, and one with it
 must have used it to sign in this session.
+
+The same rule holds outside the back office: until this session meets it, such a person has no
+staff powers anywhere in the city. `StaffPowersMiddleware` marks the request's user
+(`withhold_staff_powers`), and every role predicate here and in ratusz.consultations.rules then
+answers as for a resident, so resident pages show no staff controls or staff-only data and
+services refuse staff actions. Only `holds_backoffice_role` reads the bare role, for
+`check_staff_access` to send the person to set up or enter the second factor.
 """
 
 from __future__ import annotations
@@ -31,15 +38,44 @@ def _account(user: Any) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated and user.is_active else None
 
 
-def is_city_staff(user: Any) -> bool:
-    """Administrators, project managers, and partner consultants working for the city."""
+# Set on the request's user object for one request only (never stored): see the module doc.
+_WITHHELD_ATTRIBUTE = "staff_powers_withheld"
+
+
+def withhold_staff_powers(user: Any) -> None:
+    setattr(user, _WITHHELD_ATTRIBUTE, True)
+
+
+def staff_powers_withheld(user: Any) -> bool:
+    """Whether this request's user holds a staff role whose powers this session has not earned
+    (the city requires a second factor for staff and it was not used)."""
+    return bool(getattr(user, _WITHHELD_ATTRIBUTE, False))
+
+
+def acting_role(user: Any) -> str | None:
+    """The role the person acts in on this request: their role, or a resident's while their
+    staff powers are withheld; None for a visitor or an inactive account."""
+    account = _account(user)
+    if account is None:
+        return None
+    if staff_powers_withheld(account) and account.role in selectors.BACKOFFICE_ROLES:
+        return str(Role.RESIDENT)
+    return str(account.role)
+
+
+def holds_backoffice_role(user: Any) -> bool:
+    """The bare role, powers in force or not: only for leading a person to the second factor."""
     account = _account(user)
     return account is not None and account.role in selectors.BACKOFFICE_ROLES
 
 
+def is_city_staff(user: Any) -> bool:
+    """Administrators, project managers, and partner consultants working for the city."""
+    return acting_role(user) in selectors.BACKOFFICE_ROLES
+
+
 def is_administrator(user: Any) -> bool:
-    account = _account(user)
-    return account is not None and account.role == Role.ADMINISTRATOR
+    return acting_role(user) == Role.ADMINISTRATOR
 
 
 def has_confirmed_email(user: Any) -> bool:
@@ -56,7 +92,7 @@ def has_two_factor(user: Any) -> bool:
 def must_set_up_two_factor(user: Any) -> bool:
     """A staff member of a city that requires two-factor authentication, without it."""
     return (
-        is_city_staff(user)
+        holds_backoffice_role(user)
         and selectors.account_settings().staff_two_factor_required
         and not has_two_factor(user)
         # An operator's support visit: they passed two factors on the console to get here.
@@ -75,12 +111,26 @@ def second_factor_refusal(request: HttpRequest) -> HttpResponse | None:
     return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
 
 
+def second_factor_pending(request: HttpRequest) -> bool:
+    """Whether the request's user holds a staff role the city requires a second factor for,
+    and this session has not met that rule (none set up, or set up but not used)."""
+    account = _account(request.user)
+    if account is None or account.role not in selectors.BACKOFFICE_ROLES:
+        return False
+    if selectors.is_support_account(account):
+        # An operator's support visit: they passed two factors on the console to get here.
+        return False
+    if not selectors.account_settings().staff_two_factor_required:
+        return False
+    return not has_two_factor(account) or not second_factor_used(request, account)
+
+
 def check_staff_access(request: HttpRequest) -> HttpResponse | None:
     """None when the request may see a staff page; otherwise the response to give instead."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_city_staff(user):
+    if not holds_backoffice_role(user):
         raise PermissionDenied
     if must_set_up_two_factor(user):
         messages.warning(

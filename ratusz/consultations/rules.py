@@ -16,7 +16,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ratusz.accounts import rules as accounts_rules
 from ratusz.accounts.models import Role, User
+from ratusz.accounts.rules import acting_role
 from ratusz.consultations.features import feature_on
 from ratusz.consultations.methods import ACTION_LABELS, Action, get_method
 from ratusz.consultations.models import Phase, Project, PublicationStatus, Visibility
@@ -37,17 +39,17 @@ class Decision:
 ALLOWED = Decision(True)
 
 
-def is_administrator(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR)
+# Staff powers are read through `acting_role`: a staff member whose session has not met the
+# city's two-factor rule for staff acts as a resident (ratusz.accounts.rules).
+is_administrator = accounts_rules.is_administrator
 
 
 def is_project_staff(user: AnyUser, project: Project) -> bool:
     """Administrators, partner consultants working for the city, and this project's managers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.role in (Role.ADMINISTRATOR, Role.PARTNER):
+    role = acting_role(user)
+    if role in (Role.ADMINISTRATOR, Role.PARTNER):
         return True
-    return user.role == Role.PROJECT_MANAGER and project.managers.filter(pk=user.pk).exists()
+    return role == Role.PROJECT_MANAGER and project.managers.filter(pk=user.pk).exists()
 
 
 def email_is_confirmed(user: User) -> bool:

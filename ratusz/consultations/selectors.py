@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
+from ratusz.accounts.rules import acting_role
 from ratusz.consultations.models import (
     Phase,
     PortalSettings,
@@ -49,11 +50,12 @@ class ProjectCard:
 def visible_projects(viewer: User | AnonymousUser) -> QuerySet[Project]:
     """Published projects the viewer may see (group-only ones for their groups), ordered."""
     projects = Project.objects.filter(status=PublicationStatus.PUBLISHED)
-    if viewer.is_authenticated and viewer.role == Role.ADMINISTRATOR:
+    role = acting_role(viewer)
+    if role == Role.ADMINISTRATOR:
         return projects.select_related("folder").prefetch_related("phases")
     if viewer.is_authenticated:
         allowed = Q(visibility=Visibility.EVERYONE) | Q(visible_to__members=viewer)
-        if viewer.role == Role.PROJECT_MANAGER:
+        if role == Role.PROJECT_MANAGER:
             allowed |= Q(managers=viewer)
         projects = projects.filter(allowed).distinct()
     else:

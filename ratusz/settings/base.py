@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # After authentication: what a city's state lets through depends on who asks.
     "ratusz.tenants.middleware.CityLifecycleMiddleware",
     "ratusz.billing.middleware.TrialEndedMiddleware",
+    # Staff of a city requiring two factors act as residents until this session used one.
+    "ratusz.accounts.middleware.StaffPowersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ratusz.accounts.middleware.PolicyConsentMiddleware",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ratusz.accounts.models import Role
+from ratusz.accounts.rules import acting_role
 from ratusz.consultations.models import Project
 from ratusz.consultations.rules import AnyUser, is_administrator, is_project_staff
 
@@ -14,11 +15,7 @@ def can_moderate(user: AnyUser, project: Project) -> bool:
 
 def can_open_moderation(user: AnyUser) -> bool:
     """See the moderation queue (each person sees only the projects they may moderate)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role in (Role.ADMINISTRATOR, Role.PROJECT_MANAGER)
-    )
+    return acting_role(user) in (Role.ADMINISTRATOR, Role.PROJECT_MANAGER)
 
 
 def can_block(user: AnyUser) -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Role, User
+from ratusz.accounts.rules import acting_role
 from ratusz.consultations.ideation.models import Comment, Idea, Visibility
 from ratusz.consultations.models import Project
 from ratusz.consultations.moderation.models import Block, FilteredWord, ModerationAction, Report
@@ -109,11 +110,12 @@ def can_see_item(viewer: AnyUser, item: Item) -> bool:
 def moderated_projects(staff: AnyUser) -> QuerySet[Project]:
     """The projects `staff` may moderate: every project for administrators, the assigned ones
     for project managers, none for anybody else."""
-    if not staff.is_authenticated or not staff.is_active:
+    if not staff.is_authenticated:
         return Project.objects.none()
-    if staff.role == Role.ADMINISTRATOR:
+    role = acting_role(staff)  # None for an inactive account
+    if role == Role.ADMINISTRATOR:
         return Project.objects.all()
-    if staff.role == Role.PROJECT_MANAGER:
+    if role == Role.PROJECT_MANAGER:
         return Project.objects.filter(managers=staff)
     return Project.objects.none()
 

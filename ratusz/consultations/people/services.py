@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.emails import queue_email
 from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.models import Invitation, Role, User
+from ratusz.accounts.rules import is_administrator
 from ratusz.accounts.selectors import STAFF_ROLES
 from ratusz.accounts.services import IssuedInvitation, create_invitation
 from ratusz.consultations.ideation.events import IdeaEvent
@@ -53,7 +54,7 @@ INVITATION_VALID_DAYS = 14
 
 
 def _require_administrator(admin: User) -> None:
-    if not (admin.is_authenticated and admin.is_active and admin.role == Role.ADMINISTRATOR):
+    if not is_administrator(admin):
         raise Refused(_("Only the city's administrators can manage people."))
 
 
