@@ -16,6 +16,12 @@ urlpatterns = [
         accounts.ActivateTOTPView.as_view(),
         name="mfa_activate_totp",
     ),
+    # Before allauth's: the confirmation link is a sign-in door (ratusz.accounts.doors).
+    path(
+        "accounts/confirm-email/<str:key>/",
+        accounts.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("ratusz.accounts.urls")),
     path("moderation/", include("ratusz.consultations.moderation.urls")),

@@ -12,6 +12,12 @@ urlpatterns = [
         accounts.ActivateTOTPView.as_view(),
         name="mfa_activate_totp",
     ),
+    # Before allauth's: the confirmation link is a sign-in door (ratusz.accounts.doors).
+    path(
+        "accounts/confirm-email/<str:key>/",
+        accounts.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     # Operators and partners sign in on the control plane (accounts in the public schema).
     path("accounts/", include("allauth.urls")),
     path("console/", include("ratusz.platform.urls")),

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.models import EmailAddress
+from allauth.account.stages import EmailVerificationStage
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
@@ -36,6 +38,9 @@ from ratusz.accounts.signin import door_of_this_sign_in
 from ratusz.origins import on_public_origin
 
 POLICIES_PENDING_SESSION_KEY = "ratusz_policies_pending"
+# allauth's "confirmation e-mail sent to <address>" notice: at sign-up the page says it instead,
+# the same for a new address and a taken one (see SignupConfirmsFirstStage).
+CONFIRMATION_SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
 # The links allauth puts into its e-mails' context.
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
 
@@ -57,6 +62,41 @@ class CityAccountAdapter(DefaultAccountAdapter):
             "password if you forgot it."
         ),
     }
+
+    def get_login_stages(self) -> list[str]:
+        ours = f"{SignupConfirmsFirstStage.__module__}.{SignupConfirmsFirstStage.__qualname__}"
+        return [
+            ours if path == "allauth.account.stages.EmailVerificationStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        if message_template == CONFIRMATION_SENT_MESSAGE and (message_context or {}).get("signup"):
+            # It would name the address, and is left out when a confirmation to a taken
+            # address was sent recently: either would tell a new address from a taken one.
+            return
+        super().add_message(
+            request,
+            level,
+            message_template,
+            message_context,
+            extra_tags=extra_tags,
+            message=message,
+        )
+
+    def unstash_verified_email(self, request: HttpRequest) -> str | None:
+        # allauth leaves the key behind, set to None, when a new account is made: a session
+        # would then differ from that of a sign-up with a taken address.
+        email: str | None = request.session.pop("account_verified_email", None)
+        return email
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return city_of(request) is not None and super().is_open_for_signup(request)
@@ -153,6 +193,23 @@ class CityAccountAdapter(DefaultAccountAdapter):
             next_url = response["Location"] if response.has_header("Location") else "/"
             return HttpResponseRedirect(consent_url(next_url))
         return response
+
+
+class SignupConfirmsFirstStage(EmailVerificationStage):
+    """allauth's e-mail verification step, except that a sign-up is never signed in directly.
+
+    Sign-up must answer the same for a new address and one that has an account (the owner of
+    that one is e-mailed instead, ACCOUNT_PREVENT_ENUMERATION): both end on the "check your
+    e-mail" page, and the new account signs in by its confirmation link (the "confirm-email"
+    door). Other sign-ins keep ACCOUNT_EMAIL_VERIFICATION="optional": an unconfirmed account
+    may sign in with its password, and what needs a confirmed address says so.
+    """
+
+    def handle(self) -> tuple[HttpResponse | None, bool]:
+        if self.login.signup:
+            self.login.email_verification = EmailVerificationMethod.MANDATORY
+        response, cont = super().handle()
+        return response, cont
 
 
 class CityMFAAdapter(DefaultMFAAdapter):

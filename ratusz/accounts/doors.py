@@ -21,8 +21,8 @@ class Kind(StrEnum):
     TOKEN = "token"  # noqa: S105  # a kind of door, not a token
     # The second-factor step of allauth's login flow itself.
     SECOND_FACTOR = "second-factor"
-    # Could sign in only if a setting were changed (allauth's sign-in after a password reset or
-    # an e-mail confirmation, by e-mailed code): off here, and through allauth's flow if on.
+    # Could sign in only if a setting were changed (allauth's sign-in after a password reset,
+    # by e-mailed code): off here, and through allauth's flow if on.
     OFF = "off"
 
 
@@ -54,7 +54,8 @@ DOORS: tuple[Door, ...] = (
         method="password",
     ),
     Door("mfa-authenticate", "allauth.mfa.base.views.AuthenticateView", Kind.SECOND_FACTOR),
-    # Sign-up signs the new (resident) account in; residents have no second factor yet.
+    # Sign-up goes through allauth's login flow but stops at "check your e-mail" (the same page
+    # for a taken address): the new account signs in by its confirmation link, below.
     Door("signup", "allauth.account.views.SignupView", Kind.PASSWORD, method="password"),
     Door(
         "password-reset",
@@ -70,12 +71,8 @@ DOORS: tuple[Door, ...] = (
         Kind.OFF,
         off_unless="PASSWORD_RESET_BY_CODE_ENABLED",
     ),
-    Door(
-        "confirm-email",
-        "allauth.account.views.ConfirmEmailView",
-        Kind.OFF,
-        off_unless="LOGIN_ON_EMAIL_CONFIRMATION",
-    ),
+    # The confirmation link of a new city account's first address signs it in, once.
+    Door("confirm-email", "ratusz.accounts.views.ConfirmEmailView", Kind.TOKEN),
     Door(
         "login-by-code",
         "allauth.account.views.ConfirmLoginCodeView",

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
+from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +106,15 @@ class CitySignupForm(PolicyAcceptanceMixin, SignupForm):
             self.order_fields(
                 ["full_name", "email", "password1", "password2", *extra, "accept_policies"]
             )
+
+    def validate_unique_email(self, value: str) -> str:
+        # A taken address is not an error here: allauth then creates no account and e-mails
+        # the address' owner, and the page is the same as for a new address. allauth would
+        # do so by itself only with ACCOUNT_EMAIL_VERIFICATION="mandatory" (see adapter's
+        # SignupConfirmsFirstStage for why sign-up alone is mandatory here).
+        email = get_adapter().validate_unique_email(value)
+        self.account_already_exists = bool(filter_users_by_email(email))
+        return email
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

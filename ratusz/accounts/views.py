@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.models import EmailAddress
+from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ratusz.accounts import rules, selectors, services
-from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY
+from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY, city_of
 from ratusz.accounts.doors import BY_KEY
 from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.forms import AcceptInvitationForm, ConsentForm, DeleteAccountForm, ProfileForm
@@ -212,3 +216,45 @@ def city_rules_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "current": current},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ConfirmEmailView(AllauthConfirmEmailView):
+    """allauth's confirmation link, and the door by which a new account signs in (doors.py).
+
+    Sign-up never signs in (it answers the same for a taken address); following the link of a
+    city account's first address does, once, through `sign_in`: a used link confirms nothing
+    and signs nobody in. Wrong keys count towards the token doors' limit.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if too_many_failures(request):
+            return too_many_attempts(request)
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
+
+    def get_object(self, queryset: Any = None) -> Any:
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            count_failure(self.request)
+            raise
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = confirmation = self.get_object()
+        user = confirmation.email_address.user
+        first = not EmailAddress.objects.filter(user=user, verified=True).exists()
+        if not confirmation.confirm(self.request):
+            response: HttpResponse = self.respond(False)
+            return response
+        self.logout_other_user(confirmation)
+        if first and city_of(self.request) is not None and not self.request.user.is_authenticated:
+            return sign_in(
+                self.request,
+                user=user,
+                door=BY_KEY["confirm-email"],
+                # Not get_redirect_url(): that is the sign-in page for an anonymous visitor.
+                redirect_url=self.get_next_url() or resolve_url(settings.LOGIN_REDIRECT_URL),
+            )
+        response = self.respond(True)
+        return response

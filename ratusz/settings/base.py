@@ -287,8 +287,10 @@ ACCOUNT_FORMS = {"signup": "ratusz.accounts.forms.CitySignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# A confirmation link is always sent; unconfirmed accounts may sign in, and the rules that need
-# a confirmed address (ratusz.accounts.rules.has_confirmed_email) say so.
+# A confirmation link is always sent; unconfirmed accounts may sign in with their password, and
+# the rules that need a confirmed address (ratusz.accounts.rules.has_confirmed_email) say so.
+# Sign-up alone behaves as "mandatory" (ratusz.accounts.adapter.SignupConfirmsFirstStage): it
+# never signs in, the confirmation link does (the "confirm-email" door).
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Confirmation keys are stored in the city's schema: a signed key would only carry the address'
 # id, which means another address in another city's schema.
@@ -296,9 +298,8 @@ ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 # Nobody learns from a page whether an address has an account: a password reset for an unknown
-# address answers like one for a known address (the e-mail tells its owner). Sign-up still says
-# so: with optional confirmation allauth keeps addresses unique over hiding them (its rate limit
-# on sign-ups applies).
+# address answers like one for a known address, and a sign-up with a taken address like one
+# with a new address ("check your e-mail"); the e-mail tells the address' owner.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"

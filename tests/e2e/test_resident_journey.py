@@ -68,6 +68,10 @@ def test_the_whole_resident_journey(
     page.check("input[name=accept_policies]")
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+    # Not signed in yet: the same "check your e-mail" page a taken address gets.
+    assert page.url == base + "/accounts/confirm-email/"
+    accessible(page, "check your e-mail")
+    assert page.locator("form[action='/accounts/logout/']").count() == 0
 
     # Confirm the e-mail from the message the test backend captured: the link is this city's.
     confirmation = next(m for m in mail.outbox if "anna@example.com" in m.to)
@@ -82,6 +86,8 @@ def test_the_whole_resident_journey(
     accessible(page, "confirm e-mail")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+    # The link signed the new account in.
+    assert page.locator("form[action='/accounts/logout/']").count() == 1
 
     # Post an idea with a photo.
     page.goto(base + "/projects/park/")

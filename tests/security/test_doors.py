@@ -389,6 +389,35 @@ def _confirming_an_address_signs_nobody_in(request) -> None:
     back_office_refuses(city, client)
 
 
+def _confirmation_of_first_address(user: User) -> EmailConfirmation:
+    """A confirmation link for `user`'s address, as if the account had just signed up."""
+    EmailAddress.objects.filter(user=user).exclude(email=user.email).delete()
+    address, _ = EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": False, "primary": True}
+    )
+    confirmation = EmailConfirmation.create(address)
+    confirmation.sent = confirmation.created
+    confirmation.save()
+    return confirmation
+
+
+@second_factor_case("confirm-email")
+def _a_first_confirmation_asks_for_the_code(request) -> None:
+    """The link that signs a new account in still asks an authenticator's code of one that
+    has it (staff whose address was never confirmed)."""
+    city = request.getfixturevalue("two_factor_city")
+    admin = request.getfixturevalue("admin_with_totp")
+    with city_context(city.ref):
+        confirmation = _confirmation_of_first_address(admin)
+    client = city.client()
+    response = client.post(f"/accounts/confirm-email/{confirmation.key}/")
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    with city_context(city.ref):
+        assert EmailAddress.objects.get(user=admin, email=admin.email).verified
+    assert signed_in_as(client, city) is None
+    back_office_refuses(city, client)
+
+
 @second_factor_case("login-by-code")
 def _sign_in_by_code_is_off(request) -> None:
     city = request.getfixturevalue("two_factor_city")
@@ -595,6 +624,21 @@ def _sign_in_links_after_wrong_tokens(request) -> None:
     )
     assert client.get(f"/welcome/sign-in/{token}/").status_code == 429
     assert signed_in_as(client, city) is None
+
+
+@throttle_case("confirm-email")
+def _confirmation_links_after_wrong_keys(request) -> None:
+    city = request.getfixturevalue("city")
+    resident = request.getfixturevalue("resident")
+    client = city.client()
+    _wrong_tokens(client, "/accounts/confirm-email/wrong-key/")
+    with city_context(city.ref):
+        confirmation = _confirmation_of_first_address(resident)
+    response = client.post(f"/accounts/confirm-email/{confirmation.key}/")
+    assert response.status_code == 429
+    assert signed_in_as(client, city) is None
+    with city_context(city.ref):
+        assert not EmailAddress.objects.get(user=resident, email=resident.email).verified
 
 
 @throttle_case("invitation")
