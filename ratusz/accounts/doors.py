@@ -34,8 +34,9 @@ class Door:
     kind: Kind
     # What allauth's record of this session's authentication says about it.
     method: str = "link"
-    # True only for a door whose secret is handed out exclusively to a session that used its
-    # second factor (the operators' support entry: the grant is made on the console).
+    # True only for a door that checks a second factor itself, bound to the person its secret
+    # was made for (the operators' support entry: the grant is made by a console session that
+    # used its code, and the link opens only with that operator's current code).
     vouches_second_factor: bool = False
     # A sign-in after the city published new terms goes through the consent page first; not
     # for accounts the city (or an operator's support visit) has just made and handed over.

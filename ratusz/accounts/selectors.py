@@ -7,6 +7,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
+# allauth's own TOTP check (its replay protection included); internal module of the pinned
+# allauth, no public equivalent.
+from allauth.mfa.totp.internal.auth import TOTP
+
 from ratusz.accounts.models import AccountSettings, Consent, PolicyDocument, Role, User
 
 STAFF_ROLES = frozenset({Role.PROJECT_MANAGER, Role.ADMINISTRATOR})
@@ -57,6 +61,15 @@ def has_verified_email(user: User) -> bool:
 
 def two_factor_types(user: User) -> set[str]:
     return set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+
+
+def totp_code_is_right(*, user_id: int, code: str) -> bool:
+    """Whether `code` is the current code of the account's authenticator app, checked as
+    allauth's second-factor step checks it (a code works once). In the account's schema."""
+    authenticator = Authenticator.objects.filter(
+        user_id=user_id, user__is_active=True, type=Authenticator.Type.TOTP
+    ).first()
+    return authenticator is not None and TOTP(authenticator).validate_code(code.strip())
 
 
 def is_last_administrator(user: User) -> bool:

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Role, User
-from ratusz.accounts.selectors import support_email_domain
+from ratusz.accounts.selectors import support_email_domain, totp_code_is_right
+from ratusz.counters import count, peek
 from ratusz.tenants.context import city_context, control_plane
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, Domain, SupportGrant
@@ -30,10 +31,17 @@ MAX_DURATION = timedelta(hours=8)
 # How long the one-time link may wait before it is opened (the visit itself lasts until
 # the grant's end).
 SUPPORT_ENTRY_PATH = "/support/enter/{token}/"
+# Wrong authenticator codes one link takes before it stops working (from any network; the
+# networks' own limit is the token doors' one).
+WRONG_CODES_PER_LINK = 5
 
 
 class SupportAccessRefused(ValueError):
     """A grant that cannot be given or used; the message says why, for a person."""
+
+
+class WrongSupportCode(SupportAccessRefused):
+    """The link is good but the operator's code was not: the form asks again."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +105,18 @@ def grant_support_access(
     )
 
 
-def enter_with_grant(*, city_id: int, token: str) -> tuple[User, SupportGrant]:
+def _wrong_codes_key(token: str) -> str:
+    return "support:wrong-codes:" + _hash(token)
+
+
+def enter_with_grant(*, city_id: int, token: str, code: str) -> tuple[User, SupportGrant]:
     """Use a one-time link inside the city (a request to the city's host): returns the
-    temporary administrator account to sign in and the grant (its end ends the session)."""
+    temporary administrator account to sign in and the grant (its end ends the session).
+
+    The link alone is not enough: `code` must be the current code of the authenticator app of
+    the operator who asked for it (the console's session cannot vouch for the browser here:
+    cookies are host-only), so a leaked link is useless without that operator's phone. Wrong
+    codes are limited per link, whatever the network they come from."""
     with transaction.atomic():
         grant = (
             SupportGrant.objects.select_for_update()
@@ -112,6 +129,21 @@ def enter_with_grant(*, city_id: int, token: str) -> tuple[User, SupportGrant]:
             raise SupportAccessRefused(_("This support link has been used already."))
         if grant.ended_at is not None or grant.expires_at <= timezone.now():
             raise SupportAccessRefused(_("This support link has expired."))
+        if peek(_wrong_codes_key(token)) >= WRONG_CODES_PER_LINK:
+            raise SupportAccessRefused(
+                _("Too many wrong codes were entered for this link. Ask for a new one.")
+            )
+        # The operators' accounts and authenticators live in the control plane's schema.
+        with control_plane():
+            right = totp_code_is_right(user_id=grant.operator_id, code=code)
+        if not right:
+            count(_wrong_codes_key(token), int(MAX_DURATION.total_seconds()))
+            raise WrongSupportCode(
+                _(
+                    "This code is not right. Enter the current code from the authenticator "
+                    "app of the operator who asked for this link."
+                )
+            )
         grant.used_at = timezone.now()
         grant.city_account_email = support_account_email(grant)
         grant.save(update_fields=["used_at", "city_account_email"])

@@ -53,6 +53,7 @@ from ratusz.tenants.services import (
     soft_delete_city,
 )
 from ratusz.tenants.support import grant_support_access
+from tests.security.door_accounts import enter_support
 
 # An id no row has: pages reached with it must answer 404.
 NOTHING = 2_147_483_000
@@ -134,7 +135,7 @@ def _support_visit(made: MatrixCity, city: City, operator: User) -> Client:
         duration=timedelta(hours=8),
     )
     client = Client(HTTP_HOST=made.host, raise_request_exception=False)
-    entered = client.post(issued.url.split(made.host, 1)[1])
+    entered = enter_support(client, issued.url.split(made.host, 1)[1], operator)
     assert entered.status_code == 302, entered.content.decode()[:300]
     return client
 

@@ -17,6 +17,7 @@ from ratusz.tenants.models import CityStatus
 from ratusz.tenants.services import change_city_status, soft_delete_city
 from ratusz.tenants.support import grant_support_access
 from tests.billing.conftest import login
+from tests.security.door_accounts import enter_support
 
 PASSWORD = "correct horse battery"
 
@@ -108,7 +109,7 @@ def test_a_deleted_city_says_it_is_closed_and_lets_in_only_a_support_visit(
     )
     support = city.client()
     entry_path = issued.url.split(city.host, 1)[1]
-    assert support.post(entry_path).status_code == 302
+    assert enter_support(support, entry_path, operator).status_code == 302
     inside = support.get("/admin/")
     assert inside.status_code == 200
     assert "notice-deleted" in inside.content.decode()

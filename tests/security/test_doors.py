@@ -22,6 +22,7 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
@@ -39,8 +40,14 @@ from ratusz.onboarding.models import LinkPurpose
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import SupportGrant
-from ratusz.tenants.support import grant_support_access
-from tests.security.door_accounts import PASSWORD, give_authenticator, signed_in_as, totp_code
+from ratusz.tenants.support import WRONG_CODES_PER_LINK, grant_support_access
+from tests.security.door_accounts import (
+    PASSWORD,
+    enter_support,
+    give_authenticator,
+    signed_in_as,
+    totp_code,
+)
 from tests.security.inventory import PLANES, can_sign_in, dotted, sign_in_views, url_views
 
 pytestmark = pytest.mark.django_db
@@ -523,6 +530,42 @@ def _support_links_are_made_only_by_a_session_that_used_its_code(request) -> Non
     assert not SupportGrant.objects.exists()
 
 
+def _support_grant(city: Any, operator: User) -> str:
+    """A support link for `city` asked for by `operator`: its path on the city's host."""
+    connection.set_schema_to_public()
+    issued = grant_support_access(
+        city=city.model, operator_id=operator.pk, operator_email=operator.email, reason="x"
+    )
+    return issued.url[issued.url.index("/support/enter/") :]
+
+
+@second_factor_case("support-entry")
+def _a_support_link_opens_only_with_its_operators_code(request) -> None:
+    """The finding: the link alone, from a browser that never signed in, opened the back office
+    with the second factor recorded. It needs the current code of the operator who asked."""
+    operator = request.getfixturevalue("operator_with_totp")
+    city = request.getfixturevalue("two_factor_city")
+    path = _support_grant(city, operator)
+    client = city.client()
+    for attempt in ({}, {"code": ""}, {"code": "000000" if totp_code() != "000000" else "1"}):
+        response = client.post(path, attempt)
+        assert response.status_code == 403, attempt
+        assert signed_in_as(client, city) is None
+        back_office_refuses(city, client)
+    # Another operator's right code is a wrong code for this link.
+    connection.set_schema_to_public()
+    other = User.objects.create_user("drugi@ratusz.example", PASSWORD, role=Role.OPERATOR)
+    other_secret = "KRSXG5CTMVRXEZLU"
+    TOTP.activate(other, other_secret)
+    assert totp_code(other_secret) != totp_code(), "two secrets showing one code: run again"
+    assert client.post(path, {"code": totp_code(other_secret)}).status_code == 403
+    assert signed_in_as(client, city) is None
+    # The code of the operator who asked opens it: the check above is not a refusal of all.
+    response = enter_support(client, path, operator)
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
 # --- throttling cases, per door ---------------------------------------------------------------
 
 
@@ -674,15 +717,29 @@ def _partner_invitations_after_wrong_tokens(request) -> None:
 @throttle_case("support-entry")
 def _support_links_after_wrong_tokens(request) -> None:
     city = request.getfixturevalue("city")
-    operator = request.getfixturevalue("operator")
+    operator = request.getfixturevalue("operator_with_totp")
     client = city.client()
     _wrong_tokens(client, "/support/enter/wrong-token/")
-    connection.set_schema_to_public()
-    issued = grant_support_access(
-        city=city.model, operator_id=operator.pk, operator_email=operator.email, reason="x"
-    )
-    response = client.post(f"/support/enter/{issued.token}/")
+    response = enter_support(client, _support_grant(city, operator), operator)
     assert response.status_code == 429
+    assert signed_in_as(client, city) is None
+
+
+@throttle_case("support-entry")
+def _support_links_after_wrong_codes(request) -> None:
+    """Wrong codes for one link, each from another network (so the networks' limit does not
+    trip): the link stops working, even with the right code."""
+    city = request.getfixturevalue("city")
+    operator = request.getfixturevalue("operator_with_totp")
+    path = _support_grant(city, operator)
+    wrong = "000000" if totp_code() != "000000" else "111111"
+    for number in range(WRONG_CODES_PER_LINK):
+        response = city.client().post(path, {"code": wrong}, REMOTE_ADDR=f"203.0.113.{number}")
+        assert response.status_code == 403
+    client = Client(HTTP_HOST=city.host, REMOTE_ADDR="198.51.100.1")
+    response = enter_support(client, path, operator)
+    assert response.status_code == 403
+    assert "Too many wrong codes" in response.content.decode()
     assert signed_in_as(client, city) is None
 
 
