@@ -31,11 +31,13 @@ def enter_view(request: HttpRequest, token: str) -> HttpResponse:
         )
     except SupportAccessRefused as refused:
         count_failure(request)
+        # A wrong code is bad input (the form asks again); a link that cannot be used is refused.
+        wrong_code = isinstance(refused, WrongSupportCode)
         return render(
             request,
             "platform/support_enter.html",
-            {"error": str(refused), "ask_again": isinstance(refused, WrongSupportCode)},
-            status=403,
+            {"error": str(refused), "ask_again": wrong_code},
+            status=400 if wrong_code else 403,
         )
     # The grant was made by a console session that used its second factor (operator_required),
     # and its operator's code was just entered here: both factors, bound to that operator.
