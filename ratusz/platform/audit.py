@@ -66,6 +66,7 @@ def city_snapshot(city: City) -> dict[str, Any]:
         "slug": city.slug,
         "status": city.status,
         "resumes_as": city.resumes_as,
+        "restores_as": city.restores_as,
         "plan": city.plan,
         "limits": city.limits,
         "features": city.features,

@@ -52,6 +52,12 @@ class City(TenantMixin):
         ],
         blank=True,
     )
+    # The status a soft-deleted city had when it was deleted, and returns to when restored:
+    # deletion closes the city (suspended, so its portal and tasks stop) but restoring undoes
+    # it, an archived city comes back archived. Blank on a city that is not deleted.
+    restores_as: models.CharField[str, str] = models.CharField(
+        _("status when restored"), max_length=16, choices=CityStatus.choices, blank=True
+    )
     # What the city may use, written by the control plane (billing sets the plan and its limits,
     # operators override features and limits); read through ratusz.tenants.entitlements.
     plan: models.CharField[str, str] = models.CharField(_("plan"), max_length=40, blank=True)
@@ -92,6 +98,10 @@ class City(TenantMixin):
             models.CheckConstraint(
                 condition=models.Q(resumes_as__in=["", CityStatus.TRIAL, CityStatus.ACTIVE]),
                 name="city_resumes_as_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(restores_as__in=["", *CityStatus.values]),
+                name="city_restores_as_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(slug__regex=r"^[a-z0-9]([a-z0-9-]{1,38})[a-z0-9]$"),

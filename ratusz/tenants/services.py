@@ -264,7 +264,10 @@ def end_trial(*, city: City) -> City:
             return change_city_status(city=locked, status=CityStatus.ACTIVE)
         if locked.status in CLOSED_STATES and locked.resumes_as == CityStatus.TRIAL:
             locked.resumes_as = CityStatus.ACTIVE
-            locked.save(update_fields=["resumes_as", "updated_at"])
+            # A trial city paying while deleted is restored as active.
+            if locked.restores_as == CityStatus.TRIAL:
+                locked.restores_as = CityStatus.ACTIVE
+            locked.save(update_fields=["resumes_as", "restores_as", "updated_at"])
     return locked
 
 
@@ -297,31 +300,45 @@ class CityChangeRefused(ValueError):
 
 def soft_delete_city(*, city: City, grace: timedelta = DELETION_GRACE) -> City:
     """Close the city at once (suspended, so its portal and its tasks stop) and schedule the
-    purge after `grace`; `restore_deleted_city` undoes it until then."""
+    purge after `grace`; `restore_deleted_city` undoes it until then, back to the state the
+    city had (kept in `restores_as`)."""
     with transaction.atomic():
         locked = City.objects.select_for_update().get(pk=city.pk)
         if locked.deleted_at is not None:
             raise CityChangeRefused(_("This city is already deleted."))
         now = timezone.now()
+        locked.restores_as = locked.status
         _move(locked, CityStatus.SUSPENDED)
         locked.deleted_at = now
         locked.purge_after = now + grace
         locked.save(
-            update_fields=["status", "resumes_as", "deleted_at", "purge_after", "updated_at"]
-        )
+            update_fields=[
+                "status", "resumes_as", "restores_as", "deleted_at", "purge_after", "updated_at"
+            ]
+        )  # fmt: skip
         transaction.on_commit(lambda: routing.forget_city(locked.pk))
     return locked
 
 
 def restore_deleted_city(*, city: City) -> City:
-    """Cancel a soft deletion; the city stays suspended until someone reactivates it."""
+    """Cancel a soft deletion: the city is again what it was when deleted (an archived city
+    archived, a trial a trial). A city deleted before this was remembered stays suspended
+    until someone reactivates it."""
     with transaction.atomic():
         locked = City.objects.select_for_update().get(pk=city.pk)
         if locked.deleted_at is None:
             raise CityChangeRefused(_("This city is not deleted."))
+        # Through _move, so that reopening clears what a closed city remembers (resumes_as),
+        # and closing again keeps it.
+        _move(locked, locked.restores_as or CityStatus.SUSPENDED)
+        locked.restores_as = ""
         locked.deleted_at = None
         locked.purge_after = None
-        locked.save(update_fields=["deleted_at", "purge_after", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status", "resumes_as", "restores_as", "deleted_at", "purge_after", "updated_at"
+            ]
+        )  # fmt: skip
         transaction.on_commit(lambda: routing.forget_city(locked.pk))
     return locked
 

@@ -48,7 +48,6 @@ from ratusz.tenants.routing import forget_city
 from ratusz.tenants.services import (
     ALLOWED_TRANSITIONS,
     change_city_status,
-    reactivate_city,
     restore_deleted_city,
     soft_delete_city,
 )
@@ -297,7 +296,7 @@ def _account(city: City, **fields: Any) -> None:
 
 def _status(city: City, status: str) -> City:
     if city.deleted_at is not None:
-        city = reactivate_city(city=restore_deleted_city(city=city))
+        city = restore_deleted_city(city=city)  # as it was when deleted, then moved on below
     if city.status == status:
         return city
     if status not in ALLOWED_TRANSITIONS[city.status]:

@@ -151,8 +151,21 @@ CLOSINGS: dict[str, Callable[[City], City]] = {
     "archived then suspended": lambda c: change_city_status(
         city=change_city_status(city=c, status=CityStatus.ARCHIVED), status=CityStatus.SUSPENDED
     ),
-    "deleted then restored": lambda c: restore_deleted_city(city=soft_delete_city(city=c)),
 }
+# A city comes back from deletion as it was, so each closing also works deleted and restored
+# on the way (the city is closed then deleted, not deleted from open: that restores it open).
+
+
+def _deleted_and_restored(close: Callable[[City], City]) -> Callable[[City], City]:
+    return lambda c: restore_deleted_city(city=soft_delete_city(city=close(c)))
+
+
+CLOSINGS.update(
+    {
+        f"{name}, deleted then restored": _deleted_and_restored(close)
+        for name, close in list(CLOSINGS.items())
+    }
+)
 
 
 @pytest.mark.parametrize("closing", CLOSINGS)
@@ -212,3 +225,57 @@ def test_a_city_that_pays_while_an_operator_holds_it_closed_reopens_active(city)
     assert City.objects.get(pk=city.model.pk).status == CityStatus.SUSPENDED
     # ...but it pays now: reopened, it is active, not back in a trial.
     assert reactivate_city(city=city.model).status == CityStatus.ACTIVE
+
+
+# Every state a city can be in when it is deleted: open as it is, or closed in each way.
+BEFORE_DELETION: dict[str, Callable[[City], City]] = {
+    "open": lambda c: c,
+    **{name: close for name, close in CLOSINGS.items() if "deleted" not in name},
+}
+
+
+@pytest.mark.parametrize("before", BEFORE_DELETION)
+@pytest.mark.parametrize("billing_state", BILLING_STATES)
+def test_restoring_a_deleted_city_returns_it_to_the_state_it_had(city, billing_state, before):
+    """Archive, delete, restore used to bring the city back suspended, not archived."""
+    BILLING_STATES[billing_state](city.model)
+    BEFORE_DELETION[before](City.objects.get(pk=city.model.pk))
+    kept = City.objects.get(pk=city.model.pk)
+    snapshot = _billing_snapshot(city.model)
+
+    deleted = soft_delete_city(city=kept)
+    assert deleted.status == CityStatus.SUSPENDED  # closed while deleted, its tasks stopped
+    restored = restore_deleted_city(city=deleted)
+
+    assert (restored.status, restored.resumes_as) == (kept.status, kept.resumes_as)
+    assert restored.restores_as == "" and restored.deleted_at is None
+    assert _billing_snapshot(city.model) == snapshot
+    if kept.status in CLOSED_STATES:  # and reactivating it reopens the open state it left
+        assert reactivate_city(city=restored).status == kept.resumes_as
+
+
+def test_the_console_restores_an_archived_city_archived_and_read_only(city, operator, committed):
+    """The reported path, through the operators' actions."""
+    _active(city.model)
+    actor = Actor(id=operator.pk, email=operator.email, ip="198.51.100.7")
+    with committed():
+        platform.archive_city(actor=actor, city=city.model)
+        platform.delete_city(actor=actor, city=city.model)
+        restored = platform.restore_city(actor=actor, city=city.model)
+    assert restored.status == CityStatus.ARCHIVED
+    portal = city.client().get("/")
+    assert portal.status_code == 200
+    assert "Archiwum tylko do odczytu." in portal.content.decode()
+    assert platform.reactivate_city(actor=actor, city=restored).status == CityStatus.ACTIVE
+
+
+def test_a_trial_city_that_pays_while_deleted_is_restored_active(city):
+    _trial(city.model)
+    deleted = soft_delete_city(city=city.model)
+    account = BillingAccount.objects.get(city_id=city.model.pk)
+    billing.apply_subscription_state(
+        account=account,
+        state={"id": "sub_new", "status": SubscriptionStatus.ACTIVE, "customer": "cus_1"},
+    )
+    assert City.objects.get(pk=deleted.pk).deleted_at is not None
+    assert restore_deleted_city(city=deleted).status == CityStatus.ACTIVE
