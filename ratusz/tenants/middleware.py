@@ -108,7 +108,8 @@ OPEN_BEFORE_OPENING = (
 # Open on a suspended portal: everyone's own account (signing in and out, their data), the
 # operators' support entry, and choosing a language.
 OPEN_WHEN_SUSPENDED = ("/accounts/", "/support/", "/static/", "/i18n/")
-# ...but nobody opens a new account on a closed portal.
+# ...but nobody opens a new account on a portal that is not open to residents: not before it
+# opens, not suspended, not archived (see `sign_up_open`).
 SIGN_UP_PATH = "/accounts/signup/"
 # Where a suspended city's administrators pay to reopen it (billing's pages, mounted by
 # ratusz.urls_city; named by path so that this base layer does not import billing).
@@ -116,9 +117,25 @@ BILLING_PATH = "/admin/billing/"
 # Open on a soft-deleted portal: only the operators' support entry (the support visit's own
 # account then passes, see `_closure`).
 OPEN_WHEN_DELETED = ("/support/", "/static/")
-# Posts that change only the visitor's own browser (language, cookie notice, signing out) and
-# so stay open on an archived, read-only portal.
-BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
+# Posts that stay open on an archived, read-only portal: those that change only the visitor's
+# own browser (language, cookie notice), and those on a person's own account that let them in
+# and out and take it with them or away: signing in (with a code, a second factor, a confirmed
+# address, the policies to accept), signing out, recovering and securing their password and
+# second factor, downloading their data, deleting their account. Nothing else: not signing up,
+# not editing a profile or an address, no participation.
+READ_ONLY_OPEN_POSTS = (
+    "/i18n/setlang/",
+    "/cookie-notice/dismiss/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/confirm-email/",
+    "/accounts/password/",
+    "/accounts/consent/",
+    "/accounts/data/",
+    "/accounts/delete/",
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,17 @@ DELETED = Closure("errors/city_deleted.html", 410)
 SUSPENDED = Closure("errors/city_suspended.html", 503)
 COMING_SOON = Closure("errors/city_coming_soon.html", 503)
 READ_ONLY = Closure("errors/city_read_only.html", 403)
+
+
+def sign_up_open(city: CityRef) -> bool:
+    """Whether residents may create an account: only on a portal open to them (opened, in
+    trial or active, not deleted). The gate refuses sign-up everywhere else, and pages offer
+    it only here (`city_sign_up_open` in templates, ratusz.tenants.context_processors)."""
+    return (
+        city.is_open
+        and not city.is_deleted
+        and city.status in (CityStatus.TRIAL, CityStatus.ACTIVE)
+    )
 
 
 def _on_support_visit(user: object) -> bool:
@@ -150,23 +178,25 @@ def _closure(city: CityRef, request: HttpRequest) -> Closure | None:
     support_visit = _on_support_visit(user)
     if city.is_deleted:
         return None if support_visit or path.startswith(OPEN_WHEN_DELETED) else DELETED
+    signing_up = path.startswith(SIGN_UP_PATH) and not sign_up_open(city)
     if city.status == CityStatus.SUSPENDED:
         if support_visit:
             return None
-        if path.startswith(OPEN_WHEN_SUSPENDED) and not path.startswith(SIGN_UP_PATH):
+        if path.startswith(OPEN_WHEN_SUSPENDED) and not signing_up:
             return None
         if path.startswith(BILLING_PATH) and is_administrator(user):
             return None
         return SUSPENDED
-    if not city.is_open and not path.startswith(OPEN_BEFORE_OPENING):
-        # Staff preview the portal before it opens; residents see "coming soon".
+    if not city.is_open and (signing_up or not path.startswith(OPEN_BEFORE_OPENING)):
+        # Staff preview the portal before it opens; residents see "coming soon" (their staff
+        # join by invitation, the administrator signs in).
         return None if is_city_staff(user) else COMING_SOON
-    if (
-        city.status == CityStatus.ARCHIVED
-        and request.method not in SAFE_METHODS
-        and not path.startswith(BROWSER_ONLY_POSTS)
+    if city.status == CityStatus.ARCHIVED and (
+        signing_up
+        or (request.method not in SAFE_METHODS and not path.startswith(READ_ONLY_OPEN_POSTS))
     ):
-        # An archived portal stays readable for everyone, and nobody can change anything.
+        # An archived portal stays readable for everyone, its residents keep their accounts
+        # (in, out, their data, leaving), and nobody can change anything else.
         return READ_ONLY
     return None
 

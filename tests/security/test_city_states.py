@@ -150,3 +150,81 @@ def test_an_unknown_host_is_a_friendly_page_on_every_path(db):
             response = getattr(Client(HTTP_HOST="nikt.localhost"), method)(path)
             assert response.status_code == 404, (method, path)
             assert "There is no consultation portal" in response.content.decode()
+
+
+def _not_open_yet(city) -> None:
+    from ratusz.tenants.models import City
+    from ratusz.tenants.routing import forget_city
+
+    City.objects.filter(pk=city.model.pk).update(opened_at=None)
+    forget_city(city.model.pk)
+
+
+def test_residents_cannot_sign_up_before_the_portal_opens_but_staff_get_in(
+    city, city_admin, committed, mailoutbox, eager_tasks
+):
+    """A trial city whose e-mail is not confirmed took sign-ups and mailed in its name."""
+    from ratusz.accounts.models import User
+    from ratusz.accounts.services import accept_invitation, create_invitation
+
+    _consented(city, city_admin)
+    with committed():
+        _not_open_yet(city)
+    visitor = city.client()
+    assert visitor.get("/accounts/signup/").status_code == 503
+    with committed():  # (an e-mail would go out on commit)
+        refused = visitor.post(
+            "/accounts/signup/", {"email": "nowy@example.org", "password1": PASSWORD}
+        )
+    assert refused.status_code == 503
+    assert "Ten portal wkrótce zostanie otwarty" in refused.content.decode()
+    with city_context(city.ref):
+        assert not User.objects.filter(email="nowy@example.org").exists()
+    assert mailoutbox == []
+    # Nothing offers it meanwhile; the administrator signs in, invited staff join.
+    sign_in_page = visitor.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/signup/' not in sign_in_page
+    assert _sign_in(city, city_admin.email).get("/").status_code == 200
+    with city_context(city.ref):
+        issued = create_invitation(email="kierownik@gdansk.example", role="project_manager")
+    assert visitor.get(f"/invitation/{issued.token}/").status_code == 200
+    with city_context(city.ref):
+        assert accept_invitation(token=issued.token, full_name="K", password=PASSWORD).pk
+
+
+def test_an_archived_portal_keeps_residents_own_accounts_and_nothing_else(
+    city, resident, committed, mailoutbox, eager_tasks
+):
+    """Archived: residents sign in, reset their password, take their data, leave; nobody
+    signs up or takes part, and no page offers to create an account."""
+    from ratusz.accounts.models import User
+
+    _consented(city, resident)
+    with committed():
+        change_city_status(city=city.model, status=CityStatus.ARCHIVED)
+    visitor = city.client()
+    home = visitor.get("/").content.decode()
+    assert "Archiwum tylko do odczytu." in home
+    assert 'href="/accounts/signup/' not in home
+    assert 'href="/accounts/signup/' not in visitor.get("/accounts/login/").content.decode()
+    for response in (
+        visitor.get("/accounts/signup/"),
+        visitor.post("/accounts/signup/", {"email": "nowy@example.org", "password1": PASSWORD}),
+    ):
+        assert response.status_code == 403
+        assert "archiwum tylko do odczytu" in response.content.decode().lower()
+
+    with committed():  # (the e-mail goes out on commit)
+        reset = visitor.post("/accounts/password/reset/", {"email": resident.email})
+    assert reset.status_code == 302
+    assert [message.to for message in mailoutbox] == [[resident.email]]
+
+    person = _sign_in(city, resident.email)
+    assert person.post("/accounts/", {"full_name": "Inna"}).status_code == 403  # a change
+    data = person.post("/accounts/data/")
+    assert data.status_code == 200 and data["Content-Type"] == "application/zip"
+    gone = person.post("/accounts/delete/", {"password": PASSWORD})
+    assert gone.status_code == 302
+    with city_context(city.ref):
+        assert not User.objects.filter(pk=resident.pk).exists()
+        assert not User.objects.filter(email="nowy@example.org").exists()

@@ -14,6 +14,7 @@ filled (tests/security/matrix_city.py) or listed in UNFILLABLE with a reason.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import resolve
 
 from ratusz.accounts.models import Role, User
 from ratusz.onboarding import services as onboarding
@@ -56,7 +58,49 @@ UNFILLABLE: dict[str, str] = {}
 VIEW = frozenset({200, 301, 302, 303, 400, 403, 404, 405, 409, 429})
 STAFF = frozenset({"manager", "administrator", "partner", "support"})
 # Paths that change only the visitor's browser: open on an archived (read-only) portal.
-BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/", "/accounts/logout/")
+BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/")
+# Every URL of a person's account, by what it does (a new one fails
+# test_every_account_url_is_classified until it is listed here):
+# - "own": lets the person in or out, keeps their access safe, takes their data out or their
+#   account away. An archived, read-only portal keeps it open: it answers as when active.
+# - "sign-up": makes a new account. Only a portal open to residents has it (trial, active);
+#   before opening, suspended or archived it is the state's page, and no page offers it.
+# - "changes": changes what the portal holds (a profile, an address, the city's rules); refused
+#   on a read-only portal like every other post.
+# - "page": a page that takes no posts; its posts are refused there like any other.
+ACCOUNT_URLS = {
+    "account_login": "own",
+    "account_confirm_login_code": "own",
+    "mfa_authenticate": "own",
+    "account_logout": "own",
+    "account_reset_password": "own",
+    "account_reset_password_done": "own",
+    "account_reset_password_from_key": "own",
+    "account_reset_password_from_key_done": "own",
+    "account_change_password": "own",
+    "account_set_password": "own",
+    "account_confirm_email": "own",
+    "account_email_verification_sent": "own",
+    "account_reauthenticate": "own",
+    "account_request_reauthentication_code": "own",
+    "account_confirm_reauthentication_code": "own",
+    "mfa_index": "own",
+    "mfa_reauthenticate": "own",
+    "mfa_activate_totp": "own",
+    "mfa_deactivate_totp": "own",
+    "mfa_view_recovery_codes": "own",
+    "mfa_generate_recovery_codes": "own",
+    "mfa_download_recovery_codes": "own",
+    "accounts:consent": "own",
+    "accounts:data": "own",
+    "accounts:delete": "own",
+    "account_signup": "sign-up",
+    "account_email": "changes",
+    "accounts:overview": "changes",
+    "accounts:city-rules": "changes",
+    "account_inactive": "page",
+}
+SIGN_UP_LINK = 'href="/accounts/signup/'
 # Open before the portal opens to residents (its staff set it up, people sign in).
 OPEN_BEFORE_OPENING = (
     "/admin/",
@@ -89,9 +133,18 @@ def url_class(path: str) -> str:
     return "portal"
 
 
+@functools.cache
+def account_kind(path: str) -> str:
+    """What an account URL does (ACCOUNT_URLS), "" for any other URL."""
+    if not path.startswith("/accounts/"):
+        return ""
+    return ACCOUNT_URLS.get(resolve(path, urlconf=settings.CITY_URLCONF).view_name, "unlisted")
+
+
 def expected(state: str, role: str, path: str, method: str) -> tuple[frozenset[int], str]:
     """The codes allowed for this cell, and a text the page must hold ("" for none)."""
     kind = url_class(path)
+    signing_up = account_kind(path) == "sign-up"
     # A one-time link that is not (or no longer) valid is gone: its page says so with 410.
     view = VIEW | {410} if kind == "token link" else VIEW
     if state == "deleted":
@@ -101,16 +154,25 @@ def expected(state: str, role: str, path: str, method: str) -> tuple[frozenset[i
     if state == "suspended":
         if role == "support":
             return view, ""
-        if kind in ("account", "support entry") and not path.startswith("/accounts/signup/"):
+        if kind in ("account", "support entry") and not signing_up:
             return view, ""
         if kind == "billing" and role == "administrator":
             return view, ""
         return frozenset({503}), SUSPENDED_TEXT
     if state == "not confirmed":
-        if role in STAFF or path.startswith(OPEN_BEFORE_OPENING):
+        # Staff preview the portal (signed in, sign-up sends them on); residents cannot sign
+        # up before it opens.
+        if role in STAFF or (path.startswith(OPEN_BEFORE_OPENING) and not signing_up):
             return view, ""
         return frozenset({503}), COMING_SOON_TEXT
-    if state == "archived" and method == "POST" and not path.startswith(BROWSER_ONLY_POSTS):
+    if state == "archived" and signing_up:
+        return frozenset({403}), READ_ONLY_TEXT
+    if (
+        state == "archived"
+        and method == "POST"
+        and not path.startswith(BROWSER_ONLY_POSTS)
+        and account_kind(path) != "own"
+    ):
         return frozenset({403}), READ_ONLY_TEXT
     if state == "trial ended" and kind == "back office" and path.startswith("/admin/"):
         return frozenset({302}), ""  # to billing, checked below
@@ -179,6 +241,15 @@ def test_every_url_is_filled(matrix):
     assert {name.split(" ")[0] for name in PLACEHOLDERS} <= used
 
 
+def test_every_account_url_is_classified():
+    """A new URL of a person's account must say whether a read-only portal keeps it open."""
+    names = {route.name for route in CITY_URLS if route.pattern.startswith("accounts/")}
+    assert names == set(ACCOUNT_URLS), (
+        f"classify in ACCOUNT_URLS: {sorted(names - set(ACCOUNT_URLS))}; "
+        f"gone: {sorted(set(ACCOUNT_URLS) - names)}"
+    )
+
+
 def test_the_walker_finds_every_kind_of_city_url():
     """New URLs join by themselves: the walker reaches into every include."""
     names = {route.name for route in CITY_URLS}
@@ -224,6 +295,8 @@ assert set(OFFSETS) == set(STATES) and set(OFFSETS.values()) == set(range(len(RO
 REPRESENTATIVES = (
     "/",
     "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/data/",
     "/admin/",
     "/admin/billing/",
     "/welcome/partner-access/",
@@ -314,8 +387,22 @@ def _specific(
     where = f"[{state} | {role} | {method} {path}]"
     code = response.status_code
     found: list[str] = []
+    if state == "archived" and (method == "GET" or account_kind(path) == "own"):
+        # Read-only, and otherwise the same portal: each page, and each post on a person's
+        # own account, answers as when active...
+        active = answers.get(("active", role, method, path))
+        # (429: one-time links count the attempts of the whole walk, whatever the state.)
+        signing_up = account_kind(path) == "sign-up"  # refused there, offered when active
+        if active is not None and code != active and 429 not in (code, active) and not signing_up:
+            found.append(f"{where} {code}, but {active} when the city was active")
     if method != "GET":
         return found
+    page = response.content.decode() if code == 200 else ""
+    if state in ("trial", "active") and role == "anonymous" and path == "/":
+        if SIGN_UP_LINK not in page:
+            found.append(f"{where}: a portal open to residents offers to create an account")
+    elif state not in ("trial", "trial ended", "active", "past due") and SIGN_UP_LINK in page:
+        found.append(f"{where}: offers to create an account, which the portal refuses")
     reaches_billing = state != "deleted" and role == "administrator"
     if path == "/admin/billing/" and reaches_billing and code != 200:
         found.append(f"{where} {code}: the administrator must reach billing")
@@ -324,16 +411,9 @@ def _specific(
         found.append(f"{where}: sent to {response.get('Location')}, not to billing")
     if state == "not confirmed" and path == "/" and role in STAFF and code != 200:
         found.append(f"{where} {code}: staff preview the portal before it opens")
-    if state == "archived":
-        # Read-only, and otherwise the same portal: each page answers as when active...
-        active = answers.get(("active", role, method, path))
-        # (429: one-time links count the attempts of the whole walk, whatever the state.)
-        if active is not None and code != active and 429 not in (code, active):
-            found.append(f"{where} {code}, but {active} when the city was active")
+    if state == "archived" and "<body" in page and READ_ONLY_BANNER not in page:
         # ...with the banner on its pages.
-        page = response.content.decode() if code == 200 else ""
-        if "<body" in page and READ_ONLY_BANNER not in page:
-            found.append(f"{where}: no read-only banner")
+        found.append(f"{where}: no read-only banner")
     if state in ("trial", "active", "past due") and path.startswith("/admin/") and code != 405:
         # (405: a page that only takes posts says so before asking who is there.)
         to_sign_in = code == 302 and "/accounts/login/" in response.get("Location", "")

@@ -118,8 +118,11 @@ def test_an_archived_city_is_a_read_only_portal(other_city, committed):
     response = client.get("/")
     assert response.status_code == 200
     assert "Read-only archive." in response.content.decode()
-    refused = client.post("/accounts/login/", {"login": "x@example.com", "password": "x"})
+    refused = client.post("/accounts/signup/", {"email": "x@example.com", "password1": "x"})
     assert refused.status_code == 403
+    # Residents keep their accounts: signing in is not refused (here: a wrong password).
+    wrong = client.post("/accounts/login/", {"login": "x@example.com", "password": "x"})
+    assert wrong.status_code == 200
     # Choosing a language changes only the visitor's browser: still allowed.
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
 
