@@ -39,6 +39,7 @@ def _account(user: Any) -> User | None:
 
 
 # Set on the request's user object for one request only (never stored): see the module doc.
+# Templates read it as `user.staff_powers_withheld` (absent, hence false, for everyone else).
 _WITHHELD_ATTRIBUTE = "staff_powers_withheld"
 
 
