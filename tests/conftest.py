@@ -5,9 +5,11 @@ servers, concurrency) use `live_db` and make their own cities, removed afterward
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -269,3 +271,35 @@ def eager_tasks(monkeypatch) -> None:
     from ratusz.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+# One Chromium for the whole run, here so that every folder with browser tests shares it:
+# Playwright's sync API cannot start a second instance in the same thread.
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; our Django calls from the test
+    # body are ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -35,6 +35,8 @@ def broker_of_our_own(own_redis, monkeypatch):
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url(1))
     monkeypatch.setitem(app.conf, "broker_url", own_redis.url(1))
+    # These tests need tasks to go through the broker, whatever an earlier test left set.
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     assert app.conf.broker_url == own_redis.url(1)
     app.close()  # drop the connections to the shared broker
     yield own_redis

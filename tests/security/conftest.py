@@ -42,4 +42,4 @@ def content_city(django_db_setup, django_db_blocker) -> Iterator[ContentCity]:
 
 
 # The browser tests of this folder run on the e2e folder's live server and Chromium.
-from tests.e2e.conftest import browser, live_server_url, page  # noqa: E402, F401
+from tests.e2e.conftest import live_server_url, page  # noqa: E402, F401
