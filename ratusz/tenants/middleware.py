@@ -99,24 +99,27 @@ OPEN_BEFORE_OPENING = (
     "/admin/",
     "/accounts/",
     "/welcome/",
-    "/support/",
     "/static/",
     "/media/",
     "/i18n/",
     "/invitation/",
 )
-# Open on a suspended portal: everyone's own account (signing in and out, their data), the
-# operators' support entry, and choosing a language.
-OPEN_WHEN_SUSPENDED = ("/accounts/", "/support/", "/static/", "/i18n/")
+# The operators' support entry (ratusz.platform.urls_city): open in every state, a support visit
+# is meant to work in each (to help a portal before it opens, a suspended, archived or deleted
+# one); entering is a post, which the read-only gate would otherwise refuse.
+SUPPORT_ENTRY_PATH = "/support/"
+# Open on a suspended portal: everyone's own account (signing in and out, their data), and
+# choosing a language.
+OPEN_WHEN_SUSPENDED = ("/accounts/", "/static/", "/i18n/")
 # ...but nobody opens a new account on a portal that is not open to residents: not before it
 # opens, not suspended, not archived (see `sign_up_open`).
 SIGN_UP_PATH = "/accounts/signup/"
 # Where a suspended city's administrators pay to reopen it (billing's pages, mounted by
 # ratusz.urls_city; named by path so that this base layer does not import billing).
 BILLING_PATH = "/admin/billing/"
-# Open on a soft-deleted portal: only the operators' support entry (the support visit's own
-# account then passes, see `_closure`).
-OPEN_WHEN_DELETED = ("/support/", "/static/")
+# Open on a soft-deleted portal: only the operators' support entry (see `_closure`; the support
+# visit's own account then passes).
+OPEN_WHEN_DELETED = ("/static/",)
 # Posts that stay open on an archived, read-only portal: those that change only the visitor's
 # own browser (language, cookie notice), and those on a person's own account that let them in
 # and out and take it with them or away: signing in (with a code, a second factor, a confirmed
@@ -171,9 +174,12 @@ def _closure(city: CityRef, request: HttpRequest) -> Closure | None:
     """The one rule of what a city's lifecycle state lets through (None: the request goes on).
 
     An operator's support visit (a temporary account made by ratusz.tenants.support) passes
-    every closed state, so that operators can help a suspended or deleted city.
+    every closed state, so that operators can help a suspended or deleted city; the entry that
+    starts it is open in every state.
     """
     path = request.path
+    if path.startswith(SUPPORT_ENTRY_PATH):
+        return None
     user = request.user
     support_visit = _on_support_visit(user)
     if city.is_deleted:
@@ -221,6 +227,9 @@ class CityLifecycleMiddleware:
             "city": city,
             "is_administrator": is_administrator(request.user),
             "billing_path": BILLING_PATH,
+            # This page is what residents meet: not the notice that tells those let in about it
+            # (ratusz.tenants.announcements.city_notices).
+            "city_closed": "",
         }
         # In the city's default language, whatever the visitor chose: the portal is shut,
         # and this is the city's own word to its residents.

@@ -115,6 +115,23 @@ def test_a_deleted_city_says_it_is_closed_and_lets_in_only_a_support_visit(
     assert "notice-deleted" in inside.content.decode()
 
 
+def test_an_operator_starts_a_support_visit_on_an_archived_city(city, operator, committed):
+    # The read-only gate refuses posts; the support entry is one (its code), and a support
+    # visit is meant to work in every state, archived included.
+    with committed():
+        change_city_status(city=city.model, status=CityStatus.ARCHIVED)
+    issued = grant_support_access(
+        city=city.model, operator_id=operator.pk, operator_email=operator.email, reason="Eksport"
+    )
+    support = city.client()
+    entry_path = issued.url.split(city.host, 1)[1]
+    entered = enter_support(support, entry_path, operator)
+    assert entered.status_code == 302, entered.content.decode()[:500]
+    inside = support.get("/admin/")
+    assert inside.status_code == 200
+    assert "Archiwum tylko do odczytu." in inside.content.decode()
+
+
 def test_an_archived_city_is_read_only_for_everyone_with_a_banner(city, city_admin, committed):
     with committed():
         change_city_status(city=city.model, status=CityStatus.ARCHIVED)

@@ -106,7 +106,6 @@ OPEN_BEFORE_OPENING = (
     "/admin/",
     "/accounts/",
     "/welcome/",
-    "/support/",
     "/i18n/",
     "/invitation/",
     "/media/",
@@ -147,14 +146,17 @@ def expected(state: str, role: str, path: str, method: str) -> tuple[frozenset[i
     signing_up = account_kind(path) == "sign-up"
     # A one-time link that is not (or no longer) valid is gone: its page says so with 410.
     view = VIEW | {410} if kind == "token link" else VIEW
+    if kind == "support entry":
+        # Open in every state, archived (a post) included: a support visit works in each.
+        return view, ""
     if state == "deleted":
-        if role == "support" or kind == "support entry":
+        if role == "support":
             return view, ""
         return frozenset({410}), DELETED_TEXT
     if state == "suspended":
         if role == "support":
             return view, ""
-        if kind in ("account", "support entry") and not signing_up:
+        if kind == "account" and not signing_up:
             return view, ""
         if kind == "billing" and role == "administrator":
             return view, ""
@@ -387,9 +389,10 @@ def _specific(
     where = f"[{state} | {role} | {method} {path}]"
     code = response.status_code
     found: list[str] = []
-    if state == "archived" and (method == "GET" or account_kind(path) == "own"):
-        # Read-only, and otherwise the same portal: each page, and each post on a person's
-        # own account, answers as when active...
+    own = account_kind(path) == "own" or url_class(path) == "support entry"
+    if state == "archived" and (method == "GET" or own):
+        # Read-only, and otherwise the same portal: each page, each post on a person's own
+        # account, and the operators' support entry answer as when active...
         active = answers.get(("active", role, method, path))
         # (429: one-time links count the attempts of the whole walk, whatever the state.)
         signing_up = account_kind(path) == "sign-up"  # refused there, offered when active
