@@ -550,7 +550,7 @@ def _a_support_link_opens_only_with_its_operators_code(request) -> None:
     for attempt in ({}, {"code": ""}, {"code": "000000" if totp_code() != "000000" else "1"}):
         response = client.post(path, attempt)
         assert response.status_code == 400, attempt
-        assert "not right" in response.content.decode()
+        assert "Ten kod jest nieprawidłowy" in response.content.decode()  # the city speaks Polish
         assert signed_in_as(client, city) is None
         back_office_refuses(city, client)
     # Another operator's right code is a wrong code for this link.
@@ -740,7 +740,7 @@ def _support_links_after_wrong_codes(request) -> None:
     client = Client(HTTP_HOST=city.host, REMOTE_ADDR="198.51.100.1")
     response = enter_support(client, path, operator)
     assert response.status_code == 403
-    assert "Too many wrong codes" in response.content.decode()
+    assert "zbyt wiele błędnych kodów" in response.content.decode()  # the city speaks Polish
     assert signed_in_as(client, city) is None
 
 
