@@ -27,3 +27,12 @@ def fill_spare_pool_task() -> int:
     from ratusz.tenants.spares import fill_spare_pool
 
     return fill_spare_pool()
+
+
+@app.task(name="tenants.requeue_unqueued_tasks")
+def requeue_unqueued_tasks_task() -> int:
+    """Queue the tasks kept while the broker was unavailable (control plane; beat runs it every
+    minute, see ratusz.tenants.tasks)."""
+    from ratusz.tenants.tasks import requeue_unqueued_tasks
+
+    return requeue_unqueued_tasks()

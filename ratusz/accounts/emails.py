@@ -35,6 +35,6 @@ def queue_email(message: EmailMessage) -> None:
     def enqueue() -> None:
         send_email.delay(payload)
 
-    # robust: a broker that is down must not turn a completed sign-up into an error page; the
-    # person can ask for the e-mail again.
+    # robust: nothing must turn a completed sign-up into an error page. A broker that is down
+    # does not: the task waits in the outbox (CityAwareTask.apply_async) until it is back.
     transaction.on_commit(enqueue, robust=True)

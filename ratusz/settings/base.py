@@ -26,6 +26,7 @@ from ratusz.settings.components import (
     email_settings,
     storage_settings,
 )
+from ratusz.tenants.schedule import BEAT_SCHEDULE as TENANTS_BEAT_SCHEDULE
 
 BASE_DIR = env.BASE_DIR
 DATA_DIR = env.DATA_DIR
@@ -230,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     **PLATFORM_BEAT_SCHEDULE,
     **EVENTS_BEAT_SCHEDULE,
     **PROPOSALS_BEAT_SCHEDULE,
+    **TENANTS_BEAT_SCHEDULE,
 }
 
 STRIPE_SECRET_KEY = env.STRIPE_SECRET_KEY

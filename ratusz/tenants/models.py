@@ -315,3 +315,23 @@ class SpareSchema(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnqueuedTask(models.Model):
+    """A task that could not be queued because the broker was unavailable, kept until the
+    periodic sweep (ratusz.tenants.tasks.requeue_unqueued_tasks) queues it with the same
+    headers, so that it still runs in the city that asked for it. A control-plane table: the
+    city is named in `headers` (schema and registry id), never by a key into its schema."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.headers}"

@@ -9,11 +9,12 @@ city there gets the same schema name, and a late message of the removed city mus
 
 from __future__ import annotations
 
+import json
 import logging
 from contextvars import ContextVar
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -60,13 +61,32 @@ class CityAwareTask(Task):
         shadow: str | None = None,
         **options: Any,
     ) -> Any:
+        """Queue the task for the current city (or the one its headers name). With the broker
+        unavailable it is kept in the outbox (UnqueuedTask) and None is returned; the periodic
+        sweep queues it once the broker is back (`outbox=False`: raise instead, as the sweep
+        itself does). Delivery options (countdown, eta...) are not kept: it then runs at once."""
+        outbox = options.pop("outbox", True)
         headers = dict(options.pop("headers", None) or {})
         schema = headers.setdefault(CITY_HEADER, str(connection.schema_name))
         if CITY_ID_HEADER not in headers and (city_id := _city_id_of(schema)) is not None:
             headers[CITY_ID_HEADER] = city_id
-        return super().apply_async(
-            args, kwargs, task_id, producer, link, link_error, shadow, headers=headers, **options
-        )
+        try:
+            return super().apply_async(
+                args,
+                kwargs,
+                task_id,
+                producer,
+                link,
+                link_error,
+                shadow,
+                headers=headers,
+                **options,
+            )
+        except BrokerUnavailable as exc:
+            if not outbox:
+                raise
+            _keep(self, list(args or ()), dict(kwargs or {}), headers, exc)
+            return None
 
     def _header(self, name: str) -> Any:
         request = self.request
@@ -99,31 +119,96 @@ class CityAwareTask(Task):
             _running.reset(running)
 
 
+# How many sweeps may fail to queue a stored task before it is given up (logged as an error
+# and left in the table for an operator); a sweep runs every minute.
+REQUEUE_ATTEMPTS = 60
+
+
+def _checked_arguments(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Task arguments must survive JSON (ids and plain values, not model instances): that is
+    how they travel to the broker, and how they wait in the outbox while it is down."""
+    try:
+        json.dumps([list(args), kwargs])
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"task {task.name}: arguments must be JSON-serialisable (pass ids, not objects): {exc}"
+        ) from exc
+
+
+def _keep(
+    task: Task, args: list[Any], kwargs: dict[str, Any], headers: dict[str, Any], exc: Exception
+) -> None:
+    """Keep a task the broker would not take in the outbox, for requeue_unqueued_tasks."""
+    from ratusz.tenants.models import UnqueuedTask
+
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        UnqueuedTask.objects.create(name=task.name, args=args, kwargs=kwargs, headers=headers)
+    logger.warning(
+        "task %s (city %s) kept to be queued later, the broker is unavailable: %s",
+        task.name,
+        headers.get(CITY_HEADER),
+        exc,
+    )
+
+
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     """Queue `task` once the current transaction commits, for the current city.
 
     A broker that is down does not turn the committed action into an error page (the person
-    would repeat what is already saved): the task is not queued, and that is logged as an
-    error. Errors of the task itself, run in-process, still propagate."""
+    would repeat what is already saved): the task is kept in the outbox and queued by the
+    periodic sweep once the broker is back. Errors of the task itself, run in-process, still
+    propagate."""
+    _checked_arguments(task, args, kwargs)
     headers = city_headers()
-    schema = headers[CITY_HEADER]
-
-    def enqueue() -> None:
-        try:
-            task.apply_async(args, kwargs, headers=headers)
-        except BrokerUnavailable as exc:
-            logger.error(
-                "task %s (city %s) not queued, the broker is unavailable: %s",
-                task.name,
-                schema,
-                exc,
-            )
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: task.apply_async(args, kwargs, headers=headers))
 
 
 def enqueue_for_city(schema_name: str, task: Task, *args: Any, **kwargs: Any) -> Any:
+    """Queue `task` now for the city of `schema_name` (kept in the outbox if the broker is
+    unavailable, then None is returned)."""
+    _checked_arguments(task, args, kwargs)
     return task.apply_async(args, kwargs, headers={CITY_HEADER: schema_name})
+
+
+def requeue_unqueued_tasks(*, limit: int = 500) -> int:
+    """Queue the tasks kept while the broker was unavailable, with their original headers;
+    returns how many were queued. Each row is locked (SKIP LOCKED: a concurrent sweep passes
+    it by) and deleted in the transaction that queued it, so no row is queued twice; a broker
+    still unavailable ends the sweep, counting one attempt on the row it failed on."""
+    from ratusz.tenants.models import UnqueuedTask
+
+    queued = 0
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        pending = UnqueuedTask.objects.filter(attempts__lt=REQUEUE_ATTEMPTS)
+        for pk in list(pending.values_list("pk", flat=True)[:limit]):
+            with transaction.atomic():
+                row = pending.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if row is None:  # queued by another sweep meanwhile, or being queued now
+                    continue
+                task = current_app.tasks.get(row.name)
+                if not isinstance(task, CityAwareTask):  # every task of ours is one
+                    row.attempts = REQUEUE_ATTEMPTS
+                    row.save(update_fields=["attempts"])
+                    logger.error("unqueued task %s (%s): no such task", row.pk, row.name)
+                    continue
+                try:
+                    task.apply_async(row.args, row.kwargs, headers=row.headers, outbox=False)
+                except BrokerUnavailable as exc:
+                    row.attempts += 1
+                    row.save(update_fields=["attempts"])
+                    if row.attempts >= REQUEUE_ATTEMPTS:
+                        logger.error(
+                            "unqueued task %s (%s, %s) given up after %s attempts: %s",
+                            row.pk,
+                            row.name,
+                            row.headers,
+                            row.attempts,
+                            exc,
+                        )
+                    return queued
+                row.delete()
+                queued += 1
+    return queued
 
 
 def _active_cities() -> list[tuple[str, int]]:

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
+from ratusz.celery import app
 from ratusz.settings import env
 from ratusz.tenants.db import connection
 
@@ -212,3 +213,53 @@ def own_redis() -> Iterator[OwnRedis]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def broker_of_our_own(own_redis, monkeypatch, live_db):
+    """This process queues its tasks on our own Redis. Tasks it keeps in the outbox while that
+    Redis is stopped are removed afterwards (the table is the control plane's, committed)."""
+    from ratusz.tenants.models import UnqueuedTask
+
+    kept_before = set(UnqueuedTask.objects.values_list("pk", flat=True))
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url(1))
+    monkeypatch.setitem(app.conf, "broker_url", own_redis.url(1))
+    # These tests need tasks to go through the broker, whatever an earlier test left set.
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    assert app.conf.broker_url == own_redis.url(1)
+    # close() also forgets the app as active, so a shared_task whose module is first imported
+    # after it would not be registered: import every app's tasks now, as a worker does.
+    app.loader.import_default_modules()
+    app.close()  # drop the connections to the shared broker
+    # ...and the producers bound to the previous pool (an earlier test's Redis, maybe gone).
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    yield own_redis
+    monkeypatch.undo()
+    app.close()
+    connection.set_schema_to_public()
+    UnqueuedTask.objects.exclude(pk__in=kept_before).delete()
+
+
+def start_worker(own_redis, tmp_path) -> subprocess.Popen[bytes]:
+    params = connection.settings_dict
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATUSZ_", "DB_"))
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="ratusz.settings.test",
+        DATABASE_URL=f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}",
+        REDIS_URL=own_redis.url(0),
+        CELERY_BROKER_URL=own_redis.url(1),
+        RATUSZ_TASKS_EAGER="0",
+        RATUSZ_DATA_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "-m", "celery", "-A", "ratusz", "worker", "--pool", "solo"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=(tmp_path / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )

@@ -16,7 +16,12 @@ from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus
 from ratusz.tenants.services import change_city_status, purge_city
-from ratusz.tenants.tasks import CITY_HEADER, enqueue_for_city, fan_out_to_cities
+from ratusz.tenants.tasks import (
+    CITY_HEADER,
+    enqueue_for_city,
+    enqueue_on_commit,
+    fan_out_to_cities,
+)
 
 
 @app.task(name="tests.stamp_welcome")
@@ -101,3 +106,12 @@ def test_in_process_tasks_also_run_in_the_city_that_queued_them(city, other_city
     assert "eager" not in stamps(other_city)
     assert where_am_i.delay().result == "public"  # queued from the control plane
     assert connection.schema_name == "public"
+
+
+def test_task_arguments_must_be_ids_not_objects(city):
+    """Arguments travel as JSON, to the broker or to the outbox while it is down: an object
+    is refused where it is queued, with a message that says what to pass."""
+    with city_context(city.ref), pytest.raises(TypeError, match="pass ids, not objects"):
+        enqueue_on_commit(stamp_welcome, PortalSettings.objects.get())
+    with pytest.raises(TypeError, match=r"tests\.stamp_welcome"):
+        enqueue_for_city("public", stamp_welcome, object())
