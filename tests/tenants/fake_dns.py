@@ -3,7 +3,7 @@ fills (A, AAAA, CNAME and TXT records). Ratusz's own look-ups (ratusz.tenants.dn
 dnspython) are pointed at it by the DNS_NAMESERVERS setting, exactly as production points
 them at a real nameserver: nothing of the code under test is replaced.
 
-    def test_x(fake_dns):
+    A test asks for the `fake_dns` fixture and fills the table:
         fake_dns.cname("konsultacje.gdansk.pl", "gdansk.ratusz.example")
         fake_dns.txt("_ratusz-challenge.gdansk.pl", "ratusz-verification=...")
 """
