@@ -91,12 +91,16 @@ FRAMEWORK_APPS = [  # apps without tables
     "allauth",  # templates and template tags of the two allauth apps above
 ]
 
+# Development data (the demo cities and `seed_demo`), in no plane: no models, no tables, and
+# nothing in the product imports it (pyproject.toml's import contracts).
+DEV_APPS = ["ratusz.demo"]
+
 SHARED_APPS = ["django_tenants", *CONTROL_PLANE_APPS, *EVERY_SCHEMA_APPS, *FRAMEWORK_APPS[1:]]
 TENANT_APPS = [*EVERY_SCHEMA_APPS, *CITY_PLANE_APPS]
 # ratusz.tenants comes first so that its management commands (migrate_schemas, migrate) take
 # precedence over django-tenants' own.
 INSTALLED_APPS = ["ratusz.tenants"] + [
-    app for app in dict.fromkeys(SHARED_APPS + TENANT_APPS) if app != "ratusz.tenants"
+    app for app in dict.fromkeys(SHARED_APPS + TENANT_APPS + DEV_APPS) if app != "ratusz.tenants"
 ]
 
 TENANT_MODEL = "tenants.City"

@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from ratusz.accounts.models import User
+from ratusz.demo.cities import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, seed_demo_operator
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.models import PartnerInvitation, PartnerMembership
-from ratusz.platform.demo import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, seed_demo_operator
 from ratusz.tenants.db import connection
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, screenshot
 

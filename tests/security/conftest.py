@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from ratusz.accounts.models import Role, User
-from ratusz.platform.demo import GDANSK, seed_demo_city
+from ratusz.demo.cities import GDANSK, seed_demo_city
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City
 from ratusz.tenants.services import purge_city

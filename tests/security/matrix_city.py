@@ -41,7 +41,7 @@ from ratusz.consultations.reports.registry import metrics
 from ratusz.consultations.surveys.models import Question, SkipRule, SurveyPage
 from ratusz.consultations.volunteering import services as volunteering
 from ratusz.consultations.voting.models import Candidate, PaperVotes
-from ratusz.platform.demo import GDANSK, seed_demo_city
+from ratusz.demo.cities import GDANSK, seed_demo_city
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, CityStatus, Domain
 from ratusz.tenants.routing import forget_city

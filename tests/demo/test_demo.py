@@ -32,8 +32,9 @@ from ratusz.consultations.surveys.models import Response, SkipRule, Survey
 from ratusz.consultations.translation import translated
 from ratusz.consultations.volunteering.models import Cause, SignUp
 from ratusz.consultations.voting.models import Ballot, BallotStatus, Candidate
-from ratusz.platform import demo_gdansk, demo_springfield
-from ratusz.platform.demo import (
+from ratusz.demo import gdansk as demo_gdansk
+from ratusz.demo import springfield as demo_springfield
+from ratusz.demo.cities import (
     DEMO_CITIES,
     GDANSK,
     SPRINGFIELD,
@@ -43,7 +44,7 @@ from ratusz.platform.demo import (
     seed_demo_city,
     write_demo_content,
 )
-from ratusz.platform.demo_content import DemoContent, DemoIdea, DemoPhase, DemoProject
+from ratusz.demo.content import DemoContent, DemoIdea, DemoPhase, DemoProject
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, Domain
 

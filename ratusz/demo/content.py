@@ -1,5 +1,5 @@
 """The shape of a demo city's sample content: plain data, written the way a city and its
-residents would write it, and turned into rows by `ratusz.platform.demo` through the services
+residents would write it, and turned into rows by `ratusz.demo.cities` through the services
 production uses.
 
 Time is relative to the day the city is seeded, so a demo city always looks current:
@@ -78,7 +78,7 @@ class DemoIdea:
     anonymous: bool = False
 
 
-# --- Other participation methods (ratusz.platform.demo_methods writes them) -----------------
+# --- Other participation methods (ratusz.demo.methods writes them) -----------------
 # Residents take part "now" through the methods' services (their phase must be open today);
 # the dates of what they did are then moved into the phase's past, as for ideas.
 

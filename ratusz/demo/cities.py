@@ -6,12 +6,12 @@ password) and fills it with sample content: staff and residents, topics and dist
 projects in every state (an open idea collection, a finished consultation with official
 answers, an information page, an upcoming consultation, a folder), ideas with places on the map,
 comments, replies, likes and status changes; then the other participation methods
-(`DemoContent.participation` and `.events`, written by ratusz.platform.demo_methods): a
+(`DemoContent.participation` and `.events`, written by ratusz.demo.methods): a
 participatory-budget vote on accepted ideas with residents' baskets, surveys with a skip rule
 and responses, a poll, proposals collecting support, volunteering causes and city-wide events
 with a waiting list. A city that already exists is left alone.
 
-Sample content is data, not gettext (ratusz.platform.demo_gdansk, demo_springfield): each text
+Sample content is data, not gettext (ratusz.demo.gdansk, ratusz.demo.springfield): each text
 is written once per city language, as a city's staff and residents would write it. Ideas,
 comments and answers go through the ideation services, so every rule holds (who may post,
 phase dates, rate limits, rich text); only their dates are then moved into the past, so that
@@ -19,7 +19,7 @@ the portal looks lived-in (see `add_projects`). The content is the same on every
 random seeds); its dates are relative to the day it is seeded.
 
 Adding content later:
-  1. describe it as data on `DemoContent` (ratusz.platform.demo_content) with a default;
+  1. describe it as data on `DemoContent` (ratusz.demo.content) with a default;
   2. write a step `add_<thing>(demo: DemoCity) -> None` that calls the city plane's services;
   3. append the step to `CONTENT_STEPS`.
 Steps run in order, inside the new city's context, and commit as they go (see
@@ -79,8 +79,9 @@ from ratusz.consultations.services import (
     publish_project,
     update_welcome,
 )
-from ratusz.platform import demo_gdansk, demo_springfield
-from ratusz.platform.demo_content import (
+from ratusz.demo import gdansk as demo_gdansk
+from ratusz.demo import springfield as demo_springfield
+from ratusz.demo.content import (
     PROJECT_MANAGER,
     DemoComment,
     DemoContent,
@@ -89,7 +90,7 @@ from ratusz.platform.demo_content import (
     DemoPhase,
     DemoProject,
 )
-from ratusz.platform.demo_methods import MethodWriter, add_city_events, write_phase_content
+from ratusz.demo.methods import MethodWriter, add_city_events, write_phase_content
 from ratusz.tenants.context import CityRef, city_context, control_plane
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
@@ -312,7 +313,7 @@ def add_projects(demo: DemoCity) -> None:
 def add_participation(demo: DemoCity) -> None:
     """Projects of the other participation methods (a budget vote, surveys, polls, proposals,
     volunteering) and the city-wide events, through those methods' services
-    (ratusz.platform.demo_methods)."""
+    (ratusz.demo.methods)."""
     content = demo.content
     if not content.participation and not content.events:
         return

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import ProgrammingError
 
-from ratusz.platform.demo import (
+from ratusz.demo.cities import (
     DEMO_PASSWORD,
     SeededCity,
     remove_demo_cities,

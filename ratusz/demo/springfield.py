@@ -4,7 +4,7 @@ Springfield, Illinois (the demo city's time zone is America/Chicago)."""
 
 from __future__ import annotations
 
-from ratusz.platform.demo_content import (
+from ratusz.demo.content import (
     PROJECT_MANAGER,
     DemoCause,
     DemoContent,
@@ -17,13 +17,13 @@ from ratusz.platform.demo_content import (
     DemoSurveyPage,
     DemoSurveyResponse,
 )
-from ratusz.platform.demo_content import DemoAnswer as Answer
-from ratusz.platform.demo_content import DemoComment as Comment
-from ratusz.platform.demo_content import DemoIdea as Idea
-from ratusz.platform.demo_content import DemoPhase as Phase
-from ratusz.platform.demo_content import DemoPlace as Place
-from ratusz.platform.demo_content import DemoProject as Project
-from ratusz.platform.demo_content import DemoTag as Tag
+from ratusz.demo.content import DemoAnswer as Answer
+from ratusz.demo.content import DemoComment as Comment
+from ratusz.demo.content import DemoIdea as Idea
+from ratusz.demo.content import DemoPhase as Phase
+from ratusz.demo.content import DemoPlace as Place
+from ratusz.demo.content import DemoProject as Project
+from ratusz.demo.content import DemoTag as Tag
 
 MANAGER = DemoPerson(
     "dana", "Dana Whitfield", "dana.whitfield@springfield.example", "en", PROJECT_MANAGER

@@ -5,7 +5,7 @@ Staff build (a survey's pages, a poll, a cause, an event, the ballot's costs) as
 manager; residents take part "now", through the same services the pages call, so every rule
 holds (the phase is open, who may take part, limits, the waiting list). The dates of what
 residents did are then moved back into the phase's past with plain updates, as
-`ratusz.platform.demo` does for ideas. Residents are picked with fixed random seeds, so the
+`ratusz.demo.cities` does for ideas. Residents are picked with fixed random seeds, so the
 content is the same on every run.
 """
 
@@ -34,7 +34,7 @@ from ratusz.consultations.surveys.models import Question, QuestionKind, Response
 from ratusz.consultations.volunteering import services as volunteering
 from ratusz.consultations.voting import services as voting
 from ratusz.consultations.voting.models import Ballot, Candidate
-from ratusz.platform.demo_content import (
+from ratusz.demo.content import (
     DemoBallot,
     DemoCause,
     DemoEvent,

@@ -8,7 +8,7 @@ answers come from the project manager, in the style of the city's offices. Place
 
 from __future__ import annotations
 
-from ratusz.platform.demo_content import (
+from ratusz.demo.content import (
     PROJECT_MANAGER,
     DemoBallot,
     DemoContent,
@@ -23,13 +23,13 @@ from ratusz.platform.demo_content import (
     DemoSurveyPage,
     DemoSurveyResponse,
 )
-from ratusz.platform.demo_content import DemoAnswer as Answer
-from ratusz.platform.demo_content import DemoComment as Comment
-from ratusz.platform.demo_content import DemoIdea as Idea
-from ratusz.platform.demo_content import DemoPhase as Phase
-from ratusz.platform.demo_content import DemoPlace as Place
-from ratusz.platform.demo_content import DemoProject as Project
-from ratusz.platform.demo_content import DemoTag as Tag
+from ratusz.demo.content import DemoAnswer as Answer
+from ratusz.demo.content import DemoComment as Comment
+from ratusz.demo.content import DemoIdea as Idea
+from ratusz.demo.content import DemoPhase as Phase
+from ratusz.demo.content import DemoPlace as Place
+from ratusz.demo.content import DemoProject as Project
+from ratusz.demo.content import DemoTag as Tag
 
 MANAGER = DemoPerson(
     "tomasz", "Tomasz Wiśniewski", "tomasz.wisniewski@gdansk.example", "pl", PROJECT_MANAGER
