@@ -8,6 +8,10 @@
   is left.
 - The template schema migrates first and its blueprint is re-rendered, so cities provisioned
   during or after the run start at the new state.
+- Cities in the same applied-migration state need the same SQL: one of them (the pilot) is
+  migrated by Django and the statements it ran are replayed in the others, one transaction
+  each, in parallel connections (ratusz.tenants.migration_replay). Plans that run Python go
+  through Django's executor city by city.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -28,15 +31,23 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name as q
 
 from ratusz.tenants.db import connection
+from ratusz.tenants.migration_replay import (
+    Recording,
+    RecordingMigrate,
+    SchemaResult,
+    finish_recording,
+    recording_schema_editor,
+    replay,
+    snapshot_rows,
+)
 
+__all__ = ["SchemaResult", "migrate_cities", "migrate_fleet", "migrate_schema"]
 
-@dataclass
-class SchemaResult:
-    schema: str
-    ok: bool
-    seconds: float
-    error: str = ""
-    applied: list[str] = field(default_factory=list)
+# Options of `migrate` that change what a run records rather than what it executes.
+NOT_REPLAYABLE_OPTIONS = ("fake", "fake_initial", "run_syncdb")
+# Cities of one state tried in turn as the pilot before the rest go through Django one by one
+# (a pilot may fail for a reason of its own).
+PILOT_ATTEMPTS = 3
 
 
 def expected_migrations() -> set[tuple[str, str]]:
@@ -54,10 +65,14 @@ def applied_migrations(schema: str) -> set[tuple[str, str]]:
         return {(app, name) for app, name in cursor.fetchall()}
 
 
+def applied_states(schemas: Iterable[str]) -> dict[str, frozenset[tuple[str, str]]]:
+    connection.set_schema_to_public()
+    return {schema: frozenset(applied_migrations(schema)) for schema in schemas}
+
+
 def schemas_with_pending(schemas: Iterable[str]) -> list[str]:
     expected = expected_migrations()
-    connection.set_schema_to_public()
-    return [schema for schema in schemas if expected - applied_migrations(schema)]
+    return [schema for schema, applied in applied_states(schemas).items() if expected - applied]
 
 
 def ensure_schema(schema: str) -> None:
@@ -65,7 +80,12 @@ def ensure_schema(schema: str) -> None:
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {q(schema)}")
 
 
-def migrate_schema(schema: str, migrate_options: dict[str, Any] | None = None) -> SchemaResult:
+def migrate_schema(
+    schema: str,
+    migrate_options: dict[str, Any] | None = None,
+    *,
+    command: DjangoMigrate | None = None,
+) -> SchemaResult:
     """Run Django's migrate inside `schema`; never raises."""
     started = time.monotonic()
     before = applied_migrations(schema)
@@ -76,7 +96,7 @@ def migrate_schema(schema: str, migrate_options: dict[str, Any] | None = None) -
             connection.set_schema(schema)
         options = {"verbosity": 0, "interactive": False, "skip_checks": True}
         options.update(migrate_options or {})
-        call_command(DjangoMigrate(), **options)
+        call_command(command or DjangoMigrate(), **options)
     except Exception as exc:  # reported per city; one city's failure must not stop the others
         connection.set_schema_to_public()
         return SchemaResult(
@@ -158,4 +178,74 @@ def migrate_cities(
                 done(future.result())
             except Exception as exc:  # a worker that died still yields a reported failure
                 done(SchemaResult(schema=futures[future], ok=False, seconds=0.0, error=repr(exc)))
+    return results
+
+
+def record_pilot(schema: str, migrate_options: dict[str, Any]) -> tuple[SchemaResult, Recording]:
+    """Migrate `schema` with Django's command, recording what it did for replaying."""
+    recording = Recording(pilot=schema)
+    connection.set_schema_to_public()
+    before = snapshot_rows(schema)
+    with recording_schema_editor(recording):
+        result = migrate_schema(schema, migrate_options, command=RecordingMigrate(recording))
+    result.path = "pilot"
+    if result.ok:
+        finish_recording(recording, before, snapshot_rows(schema))
+    return result, recording
+
+
+def migrate_fleet(
+    schemas: list[str],
+    *,
+    jobs: int,
+    states: dict[str, frozenset[tuple[str, str]]] | None = None,
+    migrate_options: dict[str, Any] | None = None,
+    on_result: Callable[[SchemaResult], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[SchemaResult]:
+    """Migrate `schemas`: per applied-migration state, one pilot by Django and the others by
+    replaying the pilot's SQL; what cannot be replayed (or failed to) by Django's executor."""
+    options = dict(migrate_options or {})
+    results: list[SchemaResult] = []
+    by_django: list[str] = []
+
+    def done(result: SchemaResult) -> None:
+        if result.path == "replay" and not result.ok:
+            by_django.append(result.schema)  # reported once Django's executor has tried it
+            return
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    if any(options.get(name) for name in NOT_REPLAYABLE_OPTIONS):
+        migrate_cities(schemas, jobs=jobs, migrate_options=options, on_result=done)
+        return results
+    states = states if states is not None else applied_states(schemas)
+    groups: dict[frozenset[tuple[str, str]], list[str]] = {}
+    for schema in schemas:
+        groups.setdefault(states[schema], []).append(schema)
+    work: list[tuple[Recording, str]] = []
+    for members in groups.values():
+        recording = None
+        attempts = 0
+        while members and recording is None and attempts < PILOT_ATTEMPTS:
+            attempts += 1
+            result, candidate = record_pilot(members.pop(0), options)
+            done(result)
+            recording = candidate if result.ok else None
+        if not members:
+            continue
+        if recording is None or not recording.replayable:
+            if log and recording is not None:
+                log(f"{len(members)} cities migrated one by one: {recording.obstacle}")
+            by_django.extend(members)
+            continue
+        if log:
+            log(
+                f"{len(members)} cities replay the {len(recording.statements)} statements "
+                f"recorded in {recording.pilot} ({len(recording.migrations)} migrations)"
+            )
+        work += [(recording, schema) for schema in members]
+    replay(work, jobs=jobs, on_result=done)
+    migrate_cities(by_django, jobs=jobs, migrate_options=options, on_result=done)
     return results

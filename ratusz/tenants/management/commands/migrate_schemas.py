@@ -69,22 +69,34 @@ class Command(DjangoMigrate):
             if options["only_schema"] not in all_schemas:
                 raise CommandError(f"No city has the schema {options['only_schema']!r}.")
             all_schemas = [options["only_schema"]]
-        pending = sm.schemas_with_pending(all_schemas) if not passthrough else all_schemas
+        states = sm.applied_states(all_schemas)
+        if passthrough:
+            pending = all_schemas  # the targets decide what each city needs
+        else:
+            expected = sm.expected_migrations()
+            pending = [schema for schema in all_schemas if expected - states[schema]]
         if verbosity:
             self.stdout.write(
                 f"{len(all_schemas)} cities, {len(pending)} with pending migrations "
                 f"(checked in {time.monotonic() - started:.1f} s)"
             )
         progress = _Progress(self, total=len(pending), verbosity=verbosity)
-        results = sm.migrate_cities(
-            pending, jobs=options["jobs"], migrate_options=passthrough, on_result=progress.update
+        results = sm.migrate_fleet(
+            pending,
+            states=states,
+            jobs=options["jobs"],
+            migrate_options=passthrough,
+            on_result=progress.update,
+            log=progress.log,
         )
         progress.finish()
         failed = [r for r in results if not r.ok]
+        replayed = sum(1 for r in results if r.ok and r.path == "replay")
         if verbosity:
             self.stdout.write(
                 f"done in {time.monotonic() - started:.1f} s: "
-                f"{len(results) - len(failed)} migrated, {len(failed)} failed"
+                f"{len(results) - len(failed)} migrated, {len(failed)} failed "
+                f"({replayed} by replaying a pilot city's SQL)"
             )
         if failed:
             for result in failed:
@@ -139,8 +151,14 @@ class _Progress:
             state = "ok" if result.ok else "FAILED " + result.error.splitlines()[-1]
             self.command.stdout.write(
                 f"migrate {result.schema}: {state} ({len(result.applied)} applied, "
-                f"{result.seconds:.2f} s)"
+                f"{result.seconds:.2f} s, {result.path})"
             )
+
+    def log(self, message: str) -> None:
+        if self.verbosity:
+            if self.tty and self.done:
+                self.command.stdout.write("")
+            self.command.stdout.write(message)
 
     def finish(self) -> None:
         if self.tty and self.total:
