@@ -8,6 +8,7 @@ benchmark's own (dropped and created afresh) and only then calls `django.setup()
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import platform
 import shutil
@@ -17,7 +18,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +281,125 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     ]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+# --- results ---------------------------------------------------------------------------------
+#
+# Every benchmark writes what it measured to benchmarks/results/<script>.json, with the
+# conditions of the run; benchmarks/plots.py draws the curves found there into docs/benchmarks/.
+#
+#     run = bench.start_run("provision")
+#     ...
+#     bench.write_results(
+#         run,
+#         conditions={"cities": [1, 10, 100, 1000], "samples": 30},
+#         rows=[{"cities": 1000, "path": "ours", "median_s": 0.31}, ...],
+#         curves=[bench.Curve("provision-time", "Provisioning one city", "cities present",
+#                             "median seconds", {"ours": [(1, 0.48), (1000, 0.31)]}, log_x=True)],
+#     )
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Run:
+    """A benchmark run: when it started and the machine's load then."""
+
+    script: str
+    started_at: datetime
+    load_start: tuple[float, float, float]
+    started: float = field(default_factory=time.perf_counter)
+
+
+def start_run(script: str) -> Run:
+    return Run(script=script, started_at=datetime.now(UTC), load_start=os.getloadavg())
+
+
+@dataclass
+class Curve:
+    """A plot: one line per series, each a list of (x, y) points."""
+
+    name: str  # the PNG's file name (docs/benchmarks/<name>.png)
+    title: str
+    x_label: str
+    y_label: str
+    series: dict[str, list[tuple[float, float]]]
+    log_x: bool = False
+    log_y: bool = False
+    # Horizontal lines (a target): label -> y.
+    targets: dict[str, float] = field(default_factory=dict)
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def load_text(load: Sequence[float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in load)
+
+
+def write_results(
+    run: Run,
+    *,
+    conditions: dict[str, Any],
+    rows: Sequence[dict[str, Any]],
+    curves: Sequence[Curve] = (),
+    name: str | None = None,
+    directory: Path | None = None,
+) -> Path:
+    """Write the run's figures to <directory>/<name or script>.json and return the path.
+
+    `conditions` says what was measured (cities, rows, connections...); the machine, the commit,
+    the date and the load at start and end are added here."""
+    load_end = os.getloadavg()
+    document = {
+        "script": run.script,
+        "date": run.started_at.isoformat(timespec="seconds"),
+        "commit": revision(),
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "python": platform.python_version(),
+        "load_start": list(run.load_start),
+        "load_end": list(load_end),
+        "duration_s": round(time.perf_counter() - run.started, 1),
+        "conditions": conditions,
+        "rows": list(rows),
+        "curves": [
+            {
+                "name": curve.name,
+                "title": curve.title,
+                "x_label": curve.x_label,
+                "y_label": curve.y_label,
+                "series": {
+                    label: [list(point) for point in points]
+                    for label, points in curve.series.items()
+                },
+                "log_x": curve.log_x,
+                "log_y": curve.log_y,
+                "targets": curve.targets,
+            }
+            for curve in curves
+        ],
+    }
+    folder = directory or RESULTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or run.script}.json"
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(
+        f"# machine load (1/5/15 min) at start {load_text(run.load_start)}, "
+        f"at end {load_text(load_end)}; {os.cpu_count()} cores"
+    )
+    print(f"# results written to {path}")
+    return path
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text())
+    return document
