@@ -33,6 +33,7 @@ from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.context import schema_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.models import City, CityStatus, Domain
 from ratusz.tenants.schema_migrations import applied_migrations, expected_migrations
 from ratusz.tenants.services import remove_city_files
@@ -158,6 +159,7 @@ def request_export(*, actor: Actor, city: City) -> CityExport:
     return export
 
 
+@without_statement_timeout()
 def build_export(export_id: int) -> str:
     """The task's body: write the archive file and mark the export ready (or failed)."""
     export = CityExport.objects.filter(pk=export_id, status=RunStatus.QUEUED).first()
@@ -267,6 +269,7 @@ def _reset_sequences(cursor: Any, schema: str) -> None:
         )
 
 
+@without_statement_timeout()
 def restore_export(*, actor: Actor, archive: IO[bytes], slug: str, name: str) -> City:
     """Make a new city `slug` from an archive: every row and every file, or nothing."""
     manifest, opened = read_archive(archive)

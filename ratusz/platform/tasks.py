@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ratusz.celery import app
 from ratusz.platform.models import FleetMigration, FleetMigrationCity, RunStatus
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def _migrate_row(row: FleetMigrationCity) -> None:
 
 
 @app.task(name="platform.run_fleet_migration")
+@without_statement_timeout()
 def run_fleet_migration(run_id: int) -> str:
     """Migrate public, then the template (re-rendering the blueprint), then each city with
     pending migrations, one at a time, recording each city's outcome as it goes."""

@@ -119,6 +119,9 @@ MIDDLEWARE = [
     # 503 page, never a traceback, whichever layer below raised.
     "ratusz.tenants.db.unavailable.DatabaseUnavailableMiddleware",
     "ratusz.tenants.health.HealthCheckMiddleware",
+    # Every statement of the request, from routing to the session's save, is limited to
+    # DB_STATEMENT_TIMEOUT_MS (health checks above are not; tasks have their own limit).
+    "ratusz.tenants.load_shedding.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,6 +130,9 @@ MIDDLEWARE = [
     # Wraps everything that may answer with personal data (request.user is set further in).
     "ratusz.accounts.no_store.NoStoreMiddleware",
     "ratusz.tenants.middleware.CityLocaleMiddleware",
+    # Once the language is known and before any view: a request that waited too long for a
+    # thread is refused with 503, one whose client has gone is dropped.
+    "ratusz.tenants.load_shedding.LoadSheddingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,6 +178,11 @@ DATABASES = database_settings()
 DB_POOL_MODE = env.DB_POOL_MODE
 DB_MAX_SCHEMAS_PER_CONNECTION = env.DB_MAX_SCHEMAS_PER_CONNECTION
 DB_POOL_SIZE = env.DB_POOL_SIZE
+DB_STATEMENT_TIMEOUT_MS = env.DB_STATEMENT_TIMEOUT_MS
+DB_TASK_STATEMENT_TIMEOUT_MS = env.DB_TASK_STATEMENT_TIMEOUT_MS
+REQUEST_QUEUE_TIMEOUT_S = env.REQUEST_QUEUE_TIMEOUT_S
+REQUEST_DROP_DISCONNECTED = env.REQUEST_DROP_DISCONNECTED
+TRUST_X_REQUEST_START = env.TRUST_X_REQUEST_START
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = cache_settings()

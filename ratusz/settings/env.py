@@ -24,6 +24,16 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -84,6 +94,19 @@ DB_MAX_SCHEMAS_PER_CONNECTION = _int("DB_MAX_SCHEMAS_PER_CONNECTION", 50)
 DEFAULT_DB_POOL_SIZE = 10
 DB_POOL_SIZE = _int("DB_POOL_SIZE", 0 if ENVIRONMENT == "test" else DEFAULT_DB_POOL_SIZE)
 DB_POOL_TIMEOUT = _int("DB_POOL_TIMEOUT", 10)
+# The longest a single SQL statement may run, in milliseconds, in a web request and in a task
+# (0: no limit). Management commands and the long operations (provisioning, fleet migrations,
+# exports) have none. See ratusz.tenants.db.statement_timeout.
+DB_STATEMENT_TIMEOUT_MS = _int("DB_STATEMENT_TIMEOUT_MS", 5_000)
+DB_TASK_STATEMENT_TIMEOUT_MS = _int("DB_TASK_STATEMENT_TIMEOUT_MS", 60_000)
+
+# Load shedding (ratusz.tenants.load_shedding): a request that waited longer than this many
+# seconds for a web worker's thread is refused at once with 503 (0: never); one whose client has
+# already gone away is not served. X-Request-Start (set by the ingress, e.g. nginx's
+# "t=${msec}") counts the time spent in front of the web server, when trusted.
+REQUEST_QUEUE_TIMEOUT_S = _float("REQUEST_QUEUE_TIMEOUT_S", 5.0)
+REQUEST_DROP_DISCONNECTED = _bool("REQUEST_DROP_DISCONNECTED", True)
+TRUST_X_REQUEST_START = _bool("TRUST_X_REQUEST_START", False)
 
 REDIS_URL = _str("REDIS_URL", "")
 CELERY_BROKER_URL = _str("CELERY_BROKER_URL", REDIS_URL)

@@ -31,6 +31,7 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name as q
 
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.migration_replay import (
     Recording,
     RecordingMigrate,
@@ -80,6 +81,7 @@ def ensure_schema(schema: str) -> None:
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {q(schema)}")
 
 
+@without_statement_timeout()
 def migrate_schema(
     schema: str,
     migrate_options: dict[str, Any] | None = None,

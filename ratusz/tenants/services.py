@@ -22,6 +22,7 @@ from ratusz.tenants.blueprint import create_schema_from_blueprint, current_bluep
 from ratusz.tenants.cache import forget_city_cache
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.initializers import NewCity, city_initializers
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain, SlugRedirect
@@ -92,6 +93,7 @@ def validate_new_city(
     return errors
 
 
+@without_statement_timeout()
 def provision_city(
     *,
     name: str,
@@ -271,6 +273,7 @@ def end_trial(*, city: City) -> City:
     return locked
 
 
+@without_statement_timeout()
 def purge_city(*, city: City, remove_files: bool = False) -> None:
     """Remove a city for good: its schema, its domains, its registry row (and, when asked,
     its stored files)."""

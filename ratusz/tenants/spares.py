@@ -19,6 +19,7 @@ from django_tenants.utils import quote_schema_name
 
 from ratusz.tenants.blueprint import Blueprint, create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.models import SpareSchema
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def take_spare(schema_name: str, blueprint: Blueprint) -> bool:
     return True
 
 
+@without_statement_timeout()
 def fill_spare_pool(size: int | None = None) -> int:
     """Drop spares of an older migration state, then build spares until `size` are ready.
     Returns how many it built. Safe to run concurrently (each spare is its own transaction)."""

@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from ratusz.tenants.context import schema_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.statement_timeout import statement_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,12 @@ class CityAwareTask(Task):
         return str(self._header(CITY_HEADER) or settings.PUBLIC_SCHEMA_NAME)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Every statement of a task runs at most DB_TASK_STATEMENT_TIMEOUT_MS, also when it runs
+        # in-process inside a request; long operations lift it (@without_statement_timeout).
+        with statement_timeout(settings.DB_TASK_STATEMENT_TIMEOUT_MS):
+            return self._call_in_city(*args, **kwargs)
+
+    def _call_in_city(self, *args: Any, **kwargs: Any) -> Any:
         schema = self._city_schema()
         if schema == settings.PUBLIC_SCHEMA_NAME:
             with schema_context(schema):

@@ -48,10 +48,18 @@ class RunningServer:
     log: Path
     dsn: str = field(repr=False)
 
-    def get(self, host: str, path: str = "/", timeout: float = 120) -> Reply:
+    def get(
+        self,
+        host: str,
+        path: str = "/",
+        timeout: float = 120,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            conn.request("GET", path, headers={"Host": host, "Accept": "text/html"})
+            conn.request(
+                "GET", path, headers={"Host": host, "Accept": "text/html", **(headers or {})}
+            )
             answer = conn.getresponse()
             return Reply(
                 status=answer.status,
@@ -85,70 +93,70 @@ def database_dsn() -> str:
     )
 
 
-@pytest.fixture
-def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
-    """`start_server(**environment)`: the development web server (`python -m ratusz
-    runserver`, threaded, DEBUG on as under `make run`) on a free port, on the test database,
-    its connections named so that pg_stat_activity tells them apart. Stopped after the test."""
-    started: list[RunningServer] = []
+def _launch(
+    started: list[RunningServer],
+    tmp_path: Path,
+    command: Callable[[int], list[str]],
+    defaults: dict[str, str],
+    overrides: dict[str, str],
+) -> RunningServer:
+    """Start `command(port)` on a free port against the test database (its connections named
+    so that pg_stat_activity tells them apart) and wait until /healthz answers."""
+    params = connection.settings_dict
+    application_name = f"ratusz-fault-{uuid.uuid4().hex[:8]}"
+    database_url = (
+        f"postgres://{quote(params['USER'])}:{quote(params['PASSWORD'] or '')}"
+        f"@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+        f"?application_name={application_name}"
+    )
+    port = free_port()
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "RATUSZ_", "DB_", "PUBLIC_", "DEBUG"))
+    }
+    environment.update(
+        DATABASE_URL=database_url,
+        # The same Redis as the test process: cache keys carry the database's name.
+        REDIS_URL=env.REDIS_URL,
+        CELERY_BROKER_URL=env.CELERY_BROKER_URL,
+        RATUSZ_TASKS_EAGER="1",
+        RATUSZ_DATA_DIR=str(tmp_path / f"data-{port}"),
+        BASE_DOMAIN=env.BASE_DOMAIN,
+        PYTHONUNBUFFERED="1",
+    )
+    environment.update(defaults)
+    environment.update(overrides)
+    log = tmp_path / f"server-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command(port),
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    server = RunningServer(
+        port=port,
+        application_name=application_name,
+        process=process,
+        log=log,
+        dsn=database_dsn(),
+    )
+    started.append(server)
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, server.output()
+        assert time.monotonic() < deadline, server.output()
+        try:
+            if server.get(env.BASE_DOMAIN, "/healthz", timeout=5).status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
 
-    def start(**overrides: str) -> RunningServer:
-        params = connection.settings_dict
-        application_name = f"ratusz-fault-{uuid.uuid4().hex[:8]}"
-        database_url = (
-            f"postgres://{quote(params['USER'])}:{quote(params['PASSWORD'] or '')}"
-            f"@{params['HOST']}:{params['PORT']}/{params['NAME']}"
-            f"?application_name={application_name}"
-        )
-        port = free_port()
-        environment = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "RATUSZ_", "DB_", "PUBLIC_", "DEBUG"))
-        }
-        environment.update(
-            DJANGO_SETTINGS_MODULE="ratusz.settings.base",
-            RATUSZ_ENV="development",
-            DEBUG="1",
-            DATABASE_URL=database_url,
-            # The same Redis as the test process: cache keys carry the database's name.
-            REDIS_URL=env.REDIS_URL,
-            CELERY_BROKER_URL=env.CELERY_BROKER_URL,
-            RATUSZ_TASKS_EAGER="1",
-            RATUSZ_DATA_DIR=str(tmp_path / f"data-{port}"),
-            BASE_DOMAIN=env.BASE_DOMAIN,
-            PYTHONUNBUFFERED="1",
-        )
-        environment.update(overrides)
-        log = tmp_path / f"server-{port}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "ratusz", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                cwd=ROOT,
-                env=environment,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        server = RunningServer(
-            port=port,
-            application_name=application_name,
-            process=process,
-            log=log,
-            dsn=database_dsn(),
-        )
-        started.append(server)
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, server.output()
-            assert time.monotonic() < deadline, server.output()
-            try:
-                if server.get(env.BASE_DOMAIN, "/healthz", timeout=5).status == 200:
-                    return server
-            except OSError:
-                time.sleep(0.3)
 
-    yield start
+def _stop(started: list[RunningServer]) -> None:
     for server in started:
         server.process.terminate()
         try:
@@ -164,6 +172,73 @@ def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
                 "WHERE application_name = %s",
                 [server.application_name],
             )
+
+
+@pytest.fixture
+def start_server(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
+    """`start_server(**environment)`: the development web server (`python -m ratusz
+    runserver`, threaded, DEBUG on as under `make run`) on a free port, on the test database,
+    its connections named so that pg_stat_activity tells them apart. Stopped after the test."""
+    started: list[RunningServer] = []
+
+    def start(**overrides: str) -> RunningServer:
+        return _launch(
+            started,
+            tmp_path,
+            lambda port: [
+                *(sys.executable, "-m", "ratusz", "runserver", "--noreload"),
+                f"127.0.0.1:{port}",
+            ],
+            {
+                "DJANGO_SETTINGS_MODULE": "ratusz.settings.base",
+                "RATUSZ_ENV": "development",
+                "DEBUG": "1",
+            },
+            overrides,
+        )
+
+    yield start
+    _stop(started)
+
+
+# Any 50 characters: production settings refuse a shorter key.
+PRODUCTION_SECRET_KEY = "fault-tests-production-secret-key-0123456789-abcdefghij"
+
+
+@pytest.fixture
+def start_gunicorn(live_db, tmp_path) -> Iterator[Callable[..., RunningServer]]:
+    """`start_gunicorn(threads=1, settings=..., **environment)`: gunicorn as production runs it
+    (ratusz/gunicorn_conf.py, the Helm chart's options, RATUSZ_ENV=production, the database
+    pool) with one worker process, on a free port and the test database. Requests need
+    `X-Forwarded-Proto: https` (production redirects plain HTTP). Stopped after the test."""
+    started: list[RunningServer] = []
+
+    def start(
+        *, threads: int = 1, settings: str = "ratusz.settings.base", **overrides: str
+    ) -> RunningServer:
+        return _launch(
+            started,
+            tmp_path,
+            lambda port: [
+                *(sys.executable, "-m", "gunicorn", "-c", "python:ratusz.gunicorn_conf"),
+                "ratusz.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                "--workers=1",
+                f"--threads={threads}",
+                *("--timeout=30", "--graceful-timeout=5", "--forwarded-allow-ips=*"),
+                *("--access-logfile=-", "--error-logfile=-"),
+            ],
+            {
+                "DJANGO_SETTINGS_MODULE": settings,
+                "RATUSZ_ENV": "production",
+                "SECRET_KEY": PRODUCTION_SECRET_KEY,
+                "STATIC_ROOT": str(tmp_path / "static"),
+            },
+            overrides,
+        )
+
+    yield start
+    _stop(started)
 
 
 class OwnRedis:

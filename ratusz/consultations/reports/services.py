@@ -21,6 +21,7 @@ from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.files import write_csv, write_xlsx
 from ratusz.consultations.reports.models import Export, ExportFormat, ExportStatus
 from ratusz.consultations.reports.selectors import scope_for
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def _fail(export: Export, message: str) -> Export:
     return export
 
 
+@without_statement_timeout()
 def make_export(*, export_id: int, city_time_zone: str, city_language: str) -> Export | None:
     """Write the export's file to the city's storage, reporting progress as it goes.
 

@@ -15,6 +15,14 @@
   schemas it served are counted on the pooled connection itself, the search path is set again
   by whoever takes it next (the path it carries belongs to its previous user), and one that has
   served too many schemas is retired instead of going back to the pool.
+- A statement timeout (ratusz.tenants.db.statement_timeout) is the wish of whoever uses the
+  connection now (a request, a task, nobody). With direct connections it is set lazily with a
+  session-level SET when the wish differs from what the connection carries, and what a
+  connection carries is recorded on the connection itself, so a pooled connection's next user
+  sets its own value (or the server's default) before its first statement: a request's limit
+  never reaches a management command, nor an exempt operation's "no limit" the next request.
+  With transaction pooling it travels with the search path as SET LOCAL in every transaction,
+  so PgBouncer's server connections never keep it.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from django.db import transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django_tenants.postgresql_backend import base as tenants_base
 from django_tenants.utils import quote_schema_name
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from ratusz.tenants.db.introspection import CitySchemaIntrospection
@@ -60,6 +69,13 @@ class PooledCursorDebugWrapper(_OwnTransactionWhenPooled, CursorDebugWrapper):
     pass
 
 
+# What a raw connection carries when nothing is known (a rollback may have undone a SET).
+_UNKNOWN = "unknown"
+# The attribute of a raw (possibly pooled) connection recording the statement timeout it
+# carries: milliseconds, None for the server's default, or _UNKNOWN.
+_CARRIED_TIMEOUT = "ratusz_statement_timeout"
+
+
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
     # Set by django-tenants' wrapper; declared for the type checker.
     _setting_search_path: bool
@@ -70,8 +86,43 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         # Statistics read by tests, benchmarks and the operator console.
         self.search_path_sets = 0
         self.schemas_touched: set[str] = set()
+        # The statement timeout wished by the current user of this thread's connection, in
+        # milliseconds; None: the server's default (no limit unless the server sets one).
+        self.statement_timeout_ms: int | None = None
+        # Transaction pooling: this transaction carries a SET LOCAL statement timeout.
+        self._local_timeout_set = False
         super().__init__(*args, **kwargs)
         self.introspection = CitySchemaIntrospection(self)
+
+    # --- statement timeout -------------------------------------------------------------------
+    def set_statement_timeout(self, milliseconds: int | None) -> None:
+        """Limit each following statement to `milliseconds` (None: the server's default).
+        Applied before the next statement; see ratusz.tenants.db.statement_timeout."""
+        self.statement_timeout_ms = milliseconds or None
+        if self.transaction_pooling():
+            # Set again, with the search path, before the next statement of this transaction.
+            self.search_path_set_schemas = None
+
+    def _apply_statement_timeout(self) -> None:
+        """Direct connections: a session-level SET when the connection carries another value."""
+        raw = self.connection
+        wished = self.statement_timeout_ms
+        if raw is None or getattr(raw, _CARRIED_TIMEOUT, None) == wished:
+            return
+        if raw.info.transaction_status == TransactionStatus.INERROR:
+            return  # nothing runs until the rollback, which forgets what we set
+        # On the raw connection, not through Django's cursor: the query log and the tests'
+        # query counts see the statements of the page, not this bookkeeping.
+        if wished is None:
+            raw.execute("SET statement_timeout TO DEFAULT")
+        else:
+            raw.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(wished)))
+        setattr(raw, _CARRIED_TIMEOUT, wished)
+
+    def _forget_carried_timeout(self) -> None:
+        """A rollback undoes a SET made inside the transaction: set it again before use."""
+        if self.connection is not None:
+            setattr(self.connection, _CARRIED_TIMEOUT, _UNKNOWN)
 
     # --- search path: direct connections -----------------------------------------------------
     def _handle_search_path(self, cursor: Any = None) -> None:
@@ -82,6 +133,8 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         super()._handle_search_path(cursor)
         if self.search_path_set_schemas and self.search_path_set_schemas is not before:
             self._count_set()
+        if not self._setting_search_path:
+            self._apply_statement_timeout()
 
     def _count_set(self) -> None:
         self.search_path_sets += 1
@@ -111,10 +164,24 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     def set_local_search_path(self, raw_cursor: Any) -> None:
         paths = self._get_cursor_search_paths()
-        raw_cursor.execute(
-            "SELECT set_config('search_path', %s, true)",
-            [",".join(quote_schema_name(p) for p in paths)],
-        )
+        search_path = ",".join(quote_schema_name(p) for p in paths)
+        timeout = self.statement_timeout_ms
+        if timeout is not None:
+            raw_cursor.execute(
+                "SELECT set_config('search_path', %s, true), "
+                "set_config('statement_timeout', %s, true)",
+                [search_path, str(timeout)],
+            )
+        elif self._local_timeout_set:
+            # Lifted within a transaction that had a limit: back to the session's own value.
+            raw_cursor.execute(
+                "SELECT set_config('search_path', %s, true), set_config('statement_timeout', "
+                "(SELECT reset_val FROM pg_settings WHERE name = 'statement_timeout'), true)",
+                [search_path],
+            )
+        else:
+            raw_cursor.execute("SELECT set_config('search_path', %s, true)", [search_path])
+        self._local_timeout_set = timeout is not None
         self.search_path_set_schemas = paths
         self._count_set()
 
@@ -126,8 +193,20 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     def commit(self) -> None:
         super().commit()
+        self._local_timeout_set = False
         if self.transaction_pooling():
             self.search_path_set_schemas = None  # SET LOCAL ended with the transaction
+
+    def rollback(self) -> None:
+        self._forget_carried_timeout()
+        self._local_timeout_set = False
+        super().rollback()
+
+    def savepoint_rollback(self, sid: str) -> None:
+        try:
+            super().savepoint_rollback(sid)
+        finally:
+            self._forget_carried_timeout()
 
     def connect(self) -> None:
         # A connection from the pool may carry its previous user's search path: forget what we
@@ -154,6 +233,8 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     def _close(self) -> None:
         raw = self.connection
+        if raw is not None and raw.info.transaction_status != TransactionStatus.IDLE:
+            self._forget_carried_timeout()  # the pool rolls back what is left open
         if raw is not None and self.pool is not None and self.served_too_many_schemas():
             # Handed back as it is, the backend (and its catalog caches for every schema it
             # touched) would serve the next request. A connection past its lifetime is closed

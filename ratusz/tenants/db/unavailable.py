@@ -4,7 +4,9 @@ The database can be out of reach for a moment: every connection of the process's
 (the request waited DB_POOL_TIMEOUT seconds), PostgreSQL refuses new clients ("too many
 clients"), restarts, or an administrator terminated the backend in the middle of a request.
 None of these is a bug in the page, and the next request usually succeeds, so the visitor is
-told to try again (503 with Retry-After) rather than shown an error, even with DEBUG on.
+told to try again (503 with Retry-After) rather than shown an error, even with DEBUG on. The
+same goes for a statement cancelled because it ran past the request's statement timeout
+(ratusz.tenants.db.statement_timeout): under load, the database did not answer in time.
 
 Django turns an exception into a response inside whichever middleware it crossed (with DEBUG, a
 traceback page), so the outermost middleware cannot catch it. Instead, the request is marked
@@ -27,6 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ratusz.tenants.db import connection
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
@@ -36,6 +40,8 @@ _MARK = "_ratusz_database_unavailable"
 # exceptions (08), insufficient resources such as too many clients (53), and shutdowns or
 # terminated backends (57P..). A cancelled statement (57014) is not among them.
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+# A statement cancelled by the statement timeout (or by an operator's pg_cancel_backend).
+_CANCELLED_SQLSTATE = "57014"
 
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
@@ -51,11 +57,31 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return cause.sqlstate is None or cause.sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
 
 
+def is_statement_cancelled(exc: BaseException | None) -> bool:
+    """True when `exc` is a statement PostgreSQL cancelled: past its statement timeout."""
+    if not isinstance(exc, OperationalError | psycopg.OperationalError):
+        return False
+    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    return isinstance(cause, psycopg.Error) and cause.sqlstate == _CANCELLED_SQLSTATE
+
+
 def _mark_request(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
     exc = sys.exc_info()[1]
-    if request is not None and is_database_unavailable(exc):
+    if request is None:
+        return
+    if is_database_unavailable(exc):
         setattr(request, _MARK, True)
         logger.warning("database unavailable during %s %s: %s", request.method, request.path, exc)
+    elif is_statement_cancelled(exc):
+        setattr(request, _MARK, True)
+        logger.warning(
+            "statement timeout (%s ms) during %s %s %s: %s",
+            connection.statement_timeout_ms,
+            request.method,
+            request.META.get("HTTP_HOST", ""),
+            request.path,
+            str(exc).strip(),
+        )
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -83,7 +109,7 @@ class DatabaseUnavailableMiddleware:
         try:
             response = self.get_response(request)
         except Exception as exc:  # raised past every inner middleware (DEBUG_PROPAGATE_...)
-            if not is_database_unavailable(exc):
+            if not (is_database_unavailable(exc) or is_statement_cancelled(exc)):
                 raise
             return database_unavailable_response(request)
         if getattr(request, _MARK, False):
