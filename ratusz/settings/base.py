@@ -262,9 +262,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "handled_database_errors": {"()": "ratusz.tenants.db.unavailable.HandledDatabaseErrors"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A database failure or a cancelled statement that became the 503 page is logged once,
+        # as a warning, without django.request's traceback.
+        "django.request": {"filters": ["handled_database_errors"]},
+    },
 }
 
 if PRODUCTION:

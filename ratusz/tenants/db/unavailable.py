@@ -65,6 +65,16 @@ def is_statement_cancelled(exc: BaseException | None) -> bool:
     return isinstance(cause, psycopg.Error) and cause.sqlstate == _CANCELLED_SQLSTATE
 
 
+class HandledDatabaseErrors(logging.Filter):
+    """Keeps django.request's "Internal Server Error" record, with its traceback, out of the
+    log for a failure that became the 503 page: its own warning above says what happened, and
+    a burst of cancelled statements would otherwise write a traceback each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (is_database_unavailable(exc) or is_statement_cancelled(exc))
+
+
 def _mark_request(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
     exc = sys.exc_info()[1]
     if request is None:
