@@ -9,7 +9,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from ratusz.tenants.db import connection
-from ratusz.tenants.db.unavailable import is_database_unavailable
+from ratusz.tenants.db.unavailable import is_database_unavailable, is_statement_cancelled
 from tests.faults.conftest import database_dsn
 
 
@@ -51,4 +51,7 @@ def test_errors_of_the_statement_itself_stay_errors(live_db):
     assert not is_database_unavailable(division)
     assert not is_database_unavailable(missing)
     assert not is_database_unavailable(cancelled)  # a slow query is a bug to see, not an outage
+    # ...but one past the statement timeout still gets the 503 page (load shedding), logged.
+    assert is_statement_cancelled(cancelled)
+    assert not any(map(is_statement_cancelled, (division, missing, ValueError("not a db error"))))
     assert not is_database_unavailable(ValueError("not a database error"))
