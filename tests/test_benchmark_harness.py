@@ -66,6 +66,7 @@ def test_the_server_command_is_the_charts_with_its_values_and_extra_arguments():
     )
     assert command[:2] == ["gunicorn", "ratusz.wsgi:application"]
     assert "--workers=2" in command
+    assert "--config=python:ratusz.gunicorn_conf" in command  # load shedding's worker class
     assert any(part.startswith("--threads=") for part in command)
     assert any(part.startswith("--timeout=") for part in command)
     assert command[-2:] == ["--backlog=64", "--max-requests=9"]
