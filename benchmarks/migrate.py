@@ -1,20 +1,23 @@
-"""How long `migrate_schemas` takes with 500 cities: ours against plain django-tenants.
+"""How long `migrate_schemas` takes across the fleet: ours against plain django-tenants.
 
-1. No-op (nothing pending), product settings and models: our `migrate_schemas` (public,
-   template, blueprint, then one small query per city) against django-tenants' own
-   `MigrateSchemasCommand` with its `standard` and `multiprocessing` executors (the latter with
-   TENANT_MULTIPROCESSING_MAX_PROCESSES, 2 by default).
-2. A real migration (optional, `--no-real` skips it): a child process adds `benchapp` (a
-   city-plane app of benchmarks/, settings in benchmarks/bench_settings.py) whose migrations
-   0002, 0003 and 0004 each add one indexed column. Ours applies 0002 to every city,
-   django-tenants' standard executor 0003 and its multiprocessing executor 0004: the same
-   kind of work, measured in the same run.
+1. A real migration at several fleet sizes (`--levels`, default 50, 200 and 500 cities;
+   `--no-real` skips it), in a child process that adds `benchapp` (a city-plane app of
+   benchmarks/, settings in benchmarks/bench_settings.py) whose migrations 0002, 0003 and 0004
+   each add one indexed column to a table holding no rows. At each level, in the same run: ours
+   applies 0002 to every city (public, template and blueprint first, then per migration state
+   one pilot city by Django and the others by replaying its SQL), django-tenants' standard
+   executor 0003 and its multiprocessing executor 0004 (TENANT_MULTIPROCESSING_MAX_PROCESSES,
+   2 by default); then the three columns are dropped again everywhere (not timed) for the next
+   level. Above `--baseline-up-to` cities only ours runs.
+2. No-op (nothing pending) at the largest level, product settings and models: our
+   `migrate_schemas` against django-tenants' `MigrateSchemasCommand` with both executors
+   (`--no-noop-baselines` times ours only).
 
 django-tenants' paths run with django-tenants' stock introspection unless
-`--baseline-introspection ours`.
+`--baseline-introspection ours`. `--json PATH` also writes the figures as JSON.
 
-    .venv/bin/python benchmarks/migrate.py                 # the full run (~30 minutes)
-    .venv/bin/python benchmarks/migrate.py --cities 20 --no-real
+    .venv/bin/python benchmarks/migrate.py                 # the full run (~35 minutes)
+    .venv/bin/python benchmarks/migrate.py --levels 5,20 --no-noop-baselines
 """
 
 from __future__ import annotations
@@ -34,11 +37,25 @@ HERE = Path(__file__).resolve().parent
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cities", type=int, default=500, help="cities present (default 500)")
+    parser.add_argument(
+        "--levels",
+        default="50,200,500",
+        help="fleet sizes at which the real migration is timed, comma-separated "
+        "(default 50,200,500); the no-op runs at the largest",
+    )
+    parser.add_argument(
+        "--baseline-up-to",
+        type=int,
+        default=500,
+        help="django-tenants' executors run at levels up to this many cities (default 500)",
+    )
     parser.add_argument(
         "--executors",
         default="standard,multiprocessing",
         help="django-tenants executors to compare with, comma-separated ('' for none)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="our migrate_schemas --jobs (default: its own)"
     )
     parser.add_argument(
         "--ours-repeats", type=int, default=3, help="no-op runs of ours (median reported)"
@@ -47,7 +64,13 @@ def parse_args() -> argparse.Namespace:
         "--real",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="also time a real migration across the cities (default: yes)",
+        help="time a real migration across the cities (default: yes)",
+    )
+    parser.add_argument(
+        "--noop-baselines",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time django-tenants' no-op runs (default: yes)",
     )
     parser.add_argument("--server", default=bench.DEFAULT_SERVER, help="PostgreSQL server URL")
     parser.add_argument(
@@ -59,11 +82,16 @@ def parse_args() -> argparse.Namespace:
         default="stock",
         help="introspection used by django-tenants' command (default: django-tenants' own)",
     )
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     # Internal: the real-migration phase, run in a child process with bench_settings.
     parser.add_argument("--phase", choices=("main", "real"), default="main", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args()
+
+
+def levels(args: argparse.Namespace) -> list[int]:
+    return sorted({int(level) for level in args.levels.split(",") if level.strip()})
 
 
 def executors(args: argparse.Namespace) -> list[str]:
@@ -74,9 +102,16 @@ def label(path: str) -> str:
     return path if path == "ours" else f"django-tenants {path}"
 
 
-def ours_migrate(**options: object) -> None:
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def ours_migrate(jobs: int | None = None, **options: object) -> None:
     from django.core.management import call_command
 
+    if jobs:
+        options["jobs"] = jobs
     call_command("migrate_schemas", verbosity=0, **options)
 
 
@@ -85,17 +120,21 @@ def plain_migrate(executor: str, introspection: str, **options: object) -> None:
         bench.plain_migrate_schemas(executor, **options)
 
 
+def city_schemas() -> list[str]:
+    from ratusz.tenants.models import City
+
+    bench.tenant_connection().set_schema_to_public()
+    return list(City.objects.order_by("pk").values_list("schema_name", flat=True))
+
+
 def applied_everywhere(migration: tuple[str, str]) -> int:
     """How many cities have `migration` recorded (a check that a run really did its work)."""
     from django.db import connection
     from django_tenants.utils import quote_schema_name as q
 
-    from ratusz.tenants.models import City
-
-    bench.tenant_connection().set_schema_to_public()
     count = 0
     with connection.cursor() as cursor:
-        for schema in City.objects.values_list("schema_name", flat=True):
+        for schema in city_schemas():
             cursor.execute(
                 f"SELECT 1 FROM {q(schema)}.django_migrations WHERE app = %s AND name = %s",
                 list(migration),
@@ -104,87 +143,107 @@ def applied_everywhere(migration: tuple[str, str]) -> int:
     return count
 
 
+STEPS = ("0002_step_2", "0003_step_3", "0004_step_4")
+
+
+def reset_benchapp() -> None:
+    """Back to benchapp 0001 in the template and every city (not timed): drop the columns the
+    steps added (their indexes go with them) and forget the steps."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django_tenants.utils import quote_schema_name as q
+
+    drops = ", ".join(f"DROP COLUMN IF EXISTS step_{step.rsplit('_', 1)[1]}" for step in STEPS)
+    for schema in [settings.TEMPLATE_SCHEMA_NAME, *city_schemas()]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {q(schema)}.benchapp_benchnote {drops}")
+            cursor.execute(
+                f"DELETE FROM {q(schema)}.django_migrations "
+                "WHERE app = 'benchapp' AND name <> '0001_note'"
+            )
+
+
 def real_phase(args: argparse.Namespace) -> None:
-    """In a child process with benchapp installed: time real migrations across the cities."""
+    """In a child process with benchapp installed: at each level, fill the fleet and time one
+    additive migration on each path."""
     bench.configure_environment(args.server, args.database, settings_module="bench_settings")
     import django
 
     django.setup()
-    from ratusz.tenants.models import City
+    from django.db import connections
 
-    cities = City.objects.count()
-    results: dict[str, float] = {}
-    # 0001 creates the table everywhere (ours, also the template): timed, but not compared.
-    results["ours 0001 (create table)"] = bench.timed(
-        lambda: ours_migrate(app_label="benchapp", migration_name="0001")
-    )
-    steps = [("ours", "0002_step_2")]
-    steps += [(executor, f"000{3 + i}_step_{3 + i}") for i, executor in enumerate(executors(args))]
-    for path, migration in steps:
-        if path == "ours":
-            run = partial(ours_migrate, app_label="benchapp", migration_name=migration)
-        else:
-            run = partial(
-                plain_migrate,
-                path,
-                args.baseline_introspection,
-                app_label="benchapp",
-                migration_name=migration,
+    results: list[dict[str, object]] = []
+    for level in levels(args):
+        filled = bench.fill_cities(level)
+        bench.vacuum_catalogs()
+        print(f"# {level} cities ({filled:.1f} s to provision)", file=sys.stderr, flush=True)
+        entry: dict[str, object] = {"cities": level, "load_start": load()}
+        if not results:
+            # 0001 creates the table everywhere (ours, also the template): timed, not compared.
+            entry["ours 0001 (create table)"] = bench.timed(
+                partial(ours_migrate, args.jobs, app_label="benchapp", migration_name="0001")
             )
-        seconds = bench.timed(run)
-        done = applied_everywhere(("benchapp", migration))
-        assert done == cities, f"{path}: {migration} reached {done} of {cities} cities"
-        results[f"{label(path)} {migration[:4]} (add indexed column)"] = seconds
-        print(
-            f"#   real migration {label(path)} {migration}: {seconds:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        reset_benchapp()
+        bench.vacuum_catalogs()
+        steps = [("ours", STEPS[0])]
+        if level <= args.baseline_up_to:
+            steps += list(zip(executors(args), STEPS[1:], strict=False))
+        for path, migration in steps:
+            if path == "ours":
+                run = partial(
+                    ours_migrate, args.jobs, app_label="benchapp", migration_name=migration
+                )
+            else:
+                run = partial(
+                    plain_migrate,
+                    path,
+                    args.baseline_introspection,
+                    app_label="benchapp",
+                    migration_name=migration,
+                )
+            seconds = bench.timed(run)
+            connections.close_all()
+            done = applied_everywhere(("benchapp", migration))
+            assert done == level, f"{path}: {migration} reached {done} of {level} cities"
+            entry[label(path)] = seconds
+            print(
+                f"#   {level} cities, {label(path)} {migration}: {seconds:.1f} s "
+                f"({seconds / level * 1000:.1f} ms per city)",
+                file=sys.stderr,
+                flush=True,
+            )
+        entry["load_end"] = load()
+        results.append(entry)
     assert args.results
     Path(args.results).write_text(json.dumps(results))
 
 
 def main() -> int:
     args = parse_args()
+    # One connection per thread, no pool: django-tenants' multiprocessing executor forks, and a
+    # forked child that took a connection from the parent's pool would share its socket (and
+    # wait forever for an answer the parent reads).
+    os.environ["DB_POOL_SIZE"] = "0"
     if args.phase == "real":
         real_phase(args)
         return 0
 
+    started_load = load()
     bench.prepare(args.server, args.database)
     from django.db import connections
 
     print(f"# migrate_schemas benchmark: {bench.machine()}")
     from ratusz.tenants.blueprint import current_blueprint
 
+    top = max(levels(args))
     print(
-        f"# database {args.database}; {args.cities} cities; baseline introspection: "
-        f"{args.baseline_introspection}; blueprint: {current_blueprint().tables} tables",
+        f"# database {args.database}; levels {levels(args)}; baseline introspection: "
+        f"{args.baseline_introspection}; blueprint: {current_blueprint().tables} tables; "
+        f"load at start {started_load}",
         flush=True,
     )
-    filled = bench.fill_cities(args.cities)
-    bench.vacuum_catalogs()
-    print(f"# {args.cities} cities provisioned in {filled:.1f} s", file=sys.stderr, flush=True)
 
-    noop: dict[str, float] = {}
-    ours_runs = []
-    for _ in range(max(1, args.ours_repeats)):
-        ours_runs.append(bench.timed(ours_migrate))
-    noop["ours"] = bench.median(ours_runs)
-    print(
-        f"#   no-op ours: {', '.join(f'{s:.2f}' for s in ours_runs)} s", file=sys.stderr, flush=True
-    )
-    for executor in executors(args):
-        noop[f"django-tenants {executor}"] = bench.timed(
-            partial(plain_migrate, executor, args.baseline_introspection)
-        )
-        connections.close_all()
-        print(
-            f"#   no-op django-tenants {executor}: {noop[f'django-tenants {executor}']:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    real: dict[str, float] = {}
+    real: list[dict[str, object]] = []
     if args.real:
         connections.close_all()
         with tempfile.TemporaryDirectory() as tmp:
@@ -196,39 +255,113 @@ def main() -> int:
                     f"--results={results}",
                     f"--server={args.server}",
                     f"--database={args.database}",
+                    f"--levels={args.levels}",
+                    f"--baseline-up-to={args.baseline_up_to}",
                     f"--executors={args.executors}",
                     f"--baseline-introspection={args.baseline_introspection}",
+                    *([f"--jobs={args.jobs}"] if args.jobs else []),
                 ],
                 env={"RATUSZ_DATA_DIR": os.environ["RATUSZ_DATA_DIR"]},
             )
             real = json.loads(results.read_text())
 
-    rows = [
-        [
-            "no-op",
-            path,
-            f"{seconds:.2f}",
-            f"{seconds / args.cities * 1000:.1f}",
-            "" if path == "ours" else bench.ratio(seconds, noop["ours"]),
-        ]
-        for path, seconds in noop.items()
+    filled = bench.fill_cities(top)
+    bench.vacuum_catalogs()
+    print(f"# no-op at {top} cities ({filled:.1f} s to provision)", file=sys.stderr, flush=True)
+    noop: dict[str, float] = {}
+    ours_runs = [
+        bench.timed(partial(ours_migrate, args.jobs)) for _ in range(max(1, args.ours_repeats))
     ]
-    ours_real = next((s for path, s in real.items() if path.startswith("ours 0002")), 0.0)
-    for path, seconds in real.items():
-        compared = not path.startswith("ours")
+    noop["ours"] = bench.median(ours_runs)
+    print(
+        f"#   no-op ours: {', '.join(f'{s:.2f}' for s in ours_runs)} s", file=sys.stderr, flush=True
+    )
+    for executor in executors(args) if args.noop_baselines else []:
+        noop[label(executor)] = bench.timed(
+            partial(plain_migrate, executor, args.baseline_introspection)
+        )
+        connections.close_all()
+        print(f"#   no-op {label(executor)}: {noop[label(executor)]:.1f} s", file=sys.stderr)
+
+    rows = []
+    for entry in real:
+        cities = int(str(entry["cities"]))
+        ours = float(str(entry["ours"]))
+        for path in ["ours", *(label(e) for e in executors(args))]:
+            if path not in entry:
+                continue
+            seconds = float(str(entry[path]))
+            rows.append(
+                [
+                    "real",
+                    str(cities),
+                    path,
+                    f"{seconds:.2f}",
+                    f"{seconds / cities * 1000:.1f}",
+                    f"{seconds / cities * 1000 / 60:.1f}",
+                    "" if path == "ours" else bench.ratio(seconds, ours),
+                    f"{entry['load_start']} / {entry['load_end']}",
+                ]
+            )
+    for path, seconds in noop.items():
         rows.append(
             [
-                "real",
+                "no-op",
+                str(top),
                 path,
                 f"{seconds:.2f}",
-                f"{seconds / args.cities * 1000:.1f}",
-                bench.ratio(seconds, ours_real) if compared else "",
+                f"{seconds / top * 1000:.1f}",
+                f"{seconds / top * 1000 / 60:.2f}",
+                "" if path == "ours" else bench.ratio(seconds, noop["ours"]),
+                "",
             ]
         )
     print()
-    print(bench.table(["run", "path", "seconds", "ms per city", "x ours"], rows))
+    print(
+        bench.table(
+            [
+                "run",
+                "cities",
+                "path",
+                "seconds",
+                "ms per city",
+                "min per 1,000",
+                "x ours",
+                "load 1/5/15 min start / end",
+            ],
+            rows,
+        )
+    )
     print()
-    print(f"no-op with {args.cities} cities: ours {noop['ours']:.2f} s (target <= 15 s)")
+    for entry in real:
+        cities = int(str(entry["cities"]))
+        ours = float(str(entry["ours"]))
+        standard = entry.get(label("standard"))
+        ratio = (
+            f", {bench.ratio(float(str(standard)), ours)} faster than standard" if standard else ""
+        )
+        print(
+            f"real migration with {cities} cities: ours {ours:.1f} s, "
+            f"{ours / cities * 1000 / 60:.2f} min per 1,000 cities (target <= 3){ratio}"
+            + (" (target >= 5x at 500)" if cities == 500 and standard else "")
+        )
+    print(f"no-op with {top} cities: ours {noop['ours']:.2f} s (target <= 15 s)")
+    print(f"# load at end {load()}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "benchmark": "migrate",
+                    "conditions": bench.machine(),
+                    "load_start": started_load,
+                    "load_end": load(),
+                    "real": real,
+                    "noop": {"cities": top, **noop},
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     if not args.keep:
         bench.drop_database(args.server, args.database)
     return 0

@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrate
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name as q
 
@@ -187,12 +187,19 @@ def record_pilot(schema: str, migrate_options: dict[str, Any]) -> tuple[SchemaRe
     """Migrate `schema` with Django's command, recording what it did for replaying."""
     recording = Recording(pilot=schema)
     connection.set_schema_to_public()
-    before = snapshot_rows(schema)
+    try:
+        before = snapshot_rows(schema)
+    except DatabaseError as exc:  # e.g. a city missing a table: Django's migrate reports it
+        recording.obstacle = f"the rows of {schema} cannot be read: {exc}"
+        return migrate_schema(schema, migrate_options), recording
     with recording_schema_editor(recording):
         result = migrate_schema(schema, migrate_options, command=RecordingMigrate(recording))
     result.path = "pilot"
     if result.ok:
-        finish_recording(recording, before, snapshot_rows(schema))
+        try:
+            finish_recording(recording, before, snapshot_rows(schema))
+        except DatabaseError as exc:
+            recording.obstacle = f"the rows of {schema} cannot be read: {exc}"
     return result, recording
 
 
