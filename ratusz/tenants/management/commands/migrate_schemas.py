@@ -53,15 +53,19 @@ class Command(DjangoMigrate):
             self._step("public", sm.migrate_schema(settings.PUBLIC_SCHEMA_NAME, passthrough))
             sm.ensure_schema(settings.TEMPLATE_SCHEMA_NAME)
             self._step("template", sm.migrate_schema(settings.TEMPLATE_SCHEMA_NAME, passthrough))
+            step = time.monotonic()
             blueprint = refresh_blueprint()
             if verbosity:
                 self.stdout.write(
-                    f"template blueprint {blueprint.state[:12]}: {blueprint.tables} tables"
+                    f"template blueprint {blueprint.state[:12]}: {blueprint.tables} tables "
+                    f"({time.monotonic() - step:.1f} s)"
                 )
             # Spares of the previous state are useless now: rebuild them for the new one.
+            step = time.monotonic()
             built = fill_spare_pool()
             if verbosity and built:
-                self.stdout.write(f"{built} spare schema(s) ready for new cities")
+                seconds = time.monotonic() - step
+                self.stdout.write(f"{built} spare schema(s) ready for new cities ({seconds:.1f} s)")
         if options["shared_only"]:
             return
         all_schemas = list(City.objects.order_by("pk").values_list("schema_name", flat=True))
@@ -123,7 +127,9 @@ class Command(DjangoMigrate):
         if not result.ok:
             raise CommandError(f"Migrating the {name} schema failed: {result.error}")
         if self.verbosity and result.applied:
-            self.stdout.write(f"{name}: applied {len(result.applied)} migrations")
+            self.stdout.write(
+                f"{name}: applied {len(result.applied)} migrations ({result.seconds:.1f} s)"
+            )
 
 
 class _Progress:
