@@ -14,7 +14,8 @@
    (`--no-noop-baselines` times ours only).
 
 django-tenants' paths run with django-tenants' stock introspection unless
-`--baseline-introspection ours`. `--json PATH` also writes the figures as JSON.
+`--baseline-introspection ours`. The figures go to benchmarks/results/migrate.json
+(benchsupport.write_results) with the curve of time against cities; benchmarks/plots.py draws it.
 
     .venv/bin/python benchmarks/migrate.py                 # the full run (~35 minutes)
     .venv/bin/python benchmarks/migrate.py --levels 5,20 --no-noop-baselines
@@ -82,7 +83,6 @@ def parse_args() -> argparse.Namespace:
         default="stock",
         help="introspection used by django-tenants' command (default: django-tenants' own)",
     )
-    parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     # Internal: the real-migration phase, run in a child process with bench_settings.
     parser.add_argument("--phase", choices=("main", "real"), default="main", help=argparse.SUPPRESS)
@@ -228,6 +228,7 @@ def main() -> int:
         real_phase(args)
         return 0
 
+    run = bench.start_run("migrate")
     started_load = load()
     bench.prepare(args.server, args.database)
     from django.db import connections
@@ -346,22 +347,40 @@ def main() -> int:
             + (" (target >= 5x at 500)" if cities == 500 and standard else "")
         )
     print(f"no-op with {top} cities: ours {noop['ours']:.2f} s (target <= 15 s)")
-    print(f"# load at end {load()}")
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "benchmark": "migrate",
-                    "conditions": bench.machine(),
-                    "load_start": started_load,
-                    "load_end": load(),
-                    "real": real,
-                    "noop": {"cities": top, **noop},
+    paths = ["ours", *(label(e) for e in executors(args))]
+    bench.write_results(
+        run,
+        conditions={
+            "cities": top,
+            "levels": levels(args),
+            "city_tables": current_blueprint().tables,
+            "baseline_introspection": args.baseline_introspection,
+            "jobs": args.jobs or "default",
+        },
+        rows=[
+            {"run": "real", "cities": entry["cities"], "path": path, "seconds": entry[path]}
+            for entry in real
+            for path in paths
+            if path in entry
+        ]
+        + [{"run": "no-op", "cities": top, "path": path, "seconds": s} for path, s in noop.items()],
+        curves=[
+            bench.Curve(
+                name="migrate_real",
+                title="One additive migration across the fleet",
+                x_label="cities",
+                y_label="seconds",
+                series={
+                    path: [
+                        (float(str(entry["cities"])), float(str(entry[path])))
+                        for entry in real
+                        if path in entry
+                    ]
+                    for path in paths
                 },
-                indent=2,
             )
-            + "\n"
-        )
+        ],
+    )
     if not args.keep:
         bench.drop_database(args.server, args.database)
     return 0
