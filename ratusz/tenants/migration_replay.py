@@ -19,7 +19,8 @@ other city of that state needs:
   city whose catalog differs from the pilot's (an older constraint name, a half-done manual
   fix) is still migrated the way Django would migrate it.
 - Plans that cannot be replayed go through Django's executor city by city: a migration that
-  runs Python (RunPython, or any operation not known to write only through the schema editor),
+  runs Python (RunPython, or any operation not known to write only through the schema editor,
+  or a field whose default for existing rows is computed per call, such as a UUID),
   a non-atomic one (CREATE INDEX CONCURRENTLY cannot run in a transaction), one that unapplies,
   a statement naming the pilot's schema, or `post_migrate` receivers other than Django's
   content types and permissions.
@@ -49,6 +50,7 @@ from django.db.migrations import operations as django_operations
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate
+from django.utils import timezone
 from django_tenants.utils import quote_schema_name as q
 
 if TYPE_CHECKING:
@@ -86,6 +88,12 @@ REPLAYABLE_OPERATIONS: frozenset[type[Operation]] = frozenset(
     }
 )
 
+# Callable defaults whose value, computed once in the pilot, is what every city could have got:
+# the time of the run (seconds apart) and empty containers.
+SAME_EVERYWHERE_DEFAULTS: frozenset[object] = frozenset(
+    {timezone.now, dict, list, str, int, float, bool, tuple}
+)
+
 # post_migrate receivers whose effect the replay reproduces (the rows they insert).
 # (A receiver connected without a dispatch uid is known by its id.)
 _KNOWN_POST_MIGRATE = frozenset(
@@ -114,6 +122,12 @@ def _not_replayable(operation: Operation) -> Operation | None:
         # Extensions are database-wide: CREATE EXTENSION IF NOT EXISTS is what a city needs.
         extension_forwards = postgres_operations.CreateExtension.database_forwards
         return None if type(operation).database_forwards is extension_forwards else operation
+    if isinstance(operation, django_operations.AddField | django_operations.AlterField):
+        # Existing rows get the default computed once, in Python: in the pilot. A value that
+        # differs per call (a UUID, a random token) must be computed in every city.
+        default = operation.field.default
+        if callable(default) and default not in SAME_EVERYWHERE_DEFAULTS:
+            return operation
     return None if type(operation) in REPLAYABLE_OPERATIONS else operation
 
 
@@ -124,6 +138,11 @@ def why_not_replayable(migration: Migration) -> str:
     for operation in migration.operations:
         culprit = _not_replayable(operation)
         if culprit is not None:
+            if isinstance(culprit, django_operations.AddField | django_operations.AlterField):
+                return (
+                    f"{migration.app_label}.{migration.name} gives existing rows of "
+                    f"{culprit.model_name} a default computed by {culprit.field.default!r}"
+                )
             return (
                 f"{migration.app_label}.{migration.name} runs {type(culprit).__name__}, "
                 "which may do more than execute SQL"

@@ -4,6 +4,7 @@ go through Django's executor; a city that fails is left as it was and stops no o
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import migrations, models
 from django.db.migrations.operations.base import Operation
 from django.test import override_settings
+from django.utils import timezone
 
 from ratusz.tenants import schema_migrations as sm
 from ratusz.tenants.db import connection
@@ -203,6 +205,11 @@ def test_only_migrations_that_write_through_the_schema_editor_are_replayable():
         database_operations=[migrations.RunPython(migrations.RunPython.noop)]
     )
     assert "RunPython" in why_not_replayable(_migration(hidden))
+    # Existing rows get a default computed once: fine for the time, not for a UUID per row.
+    stamped: models.DateTimeField = models.DateTimeField(default=timezone.now)
+    assert why_not_replayable(_migration(migrations.AddField("book", "at", stamped))) == ""
+    token: models.UUIDField = models.UUIDField(default=uuid.uuid4)
+    assert "uuid4" in why_not_replayable(_migration(migrations.AddField("book", "token", token)))
     index = models.Index(fields=["code"], name="probe_code")
     assert "not atomic" in why_not_replayable(
         _migration(AddIndexConcurrently("book", index), atomic=False)
