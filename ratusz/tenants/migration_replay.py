@@ -125,9 +125,9 @@ def _not_replayable(operation: Operation) -> Operation | None:
     if isinstance(operation, django_operations.AddField | django_operations.AlterField):
         # Existing rows get the default computed once, in Python: in the pilot. A value that
         # differs per call (a UUID, a random token) must be computed in every city.
-        default = operation.field.default
-        if callable(default) and default not in SAME_EVERYWHERE_DEFAULTS:
-            return operation
+        field = operation.field
+        if field.has_default() and callable(field.default):
+            return None if field.default in SAME_EVERYWHERE_DEFAULTS else operation
     return None if type(operation) in REPLAYABLE_OPERATIONS else operation
 
 

@@ -208,6 +208,8 @@ def test_only_migrations_that_write_through_the_schema_editor_are_replayable():
     # Existing rows get a default computed once: fine for the time, not for a UUID per row.
     stamped: models.DateTimeField = models.DateTimeField(default=timezone.now)
     assert why_not_replayable(_migration(migrations.AddField("book", "at", stamped))) == ""
+    bare: models.DateField = models.DateField(null=True)
+    assert why_not_replayable(_migration(migrations.AddField("book", "on", bare))) == ""
     token: models.UUIDField = models.UUIDField(default=uuid.uuid4)
     assert "uuid4" in why_not_replayable(_migration(migrations.AddField("book", "token", token)))
     index = models.Index(fields=["code"], name="probe_code")
