@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
@@ -116,13 +116,10 @@ def _panel(request: HttpRequest, phase: Phase | None) -> str:
     return get_method(phase.method).render_panel(request, phase)
 
 
-def project_map_data(request: HttpRequest, slug: str) -> JsonResponse:
+def project_map_data(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    return JsonResponse(
-        {
-            "type": "FeatureCollection",
-            "features": ideas.ideas_on_map(project=project, viewer=request.user),
-        }
+    return HttpResponse(
+        ideas.ideas_on_map(project=project, viewer=request.user), content_type="application/json"
     )
 
 

@@ -146,6 +146,9 @@ MIDDLEWARE = [
     "ratusz.accounts.middleware.PolicyConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: whole pages for visitors not signed in, per city, stale on any change of the
+    # city (ratusz.tenants.page_cache); every gate above has let the request through.
+    "ratusz.tenants.page_cache.CityPageCacheMiddleware",
 ]
 
 TEMPLATES = [

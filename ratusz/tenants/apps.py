@@ -7,3 +7,8 @@ class TenantsConfig(AppConfig):
     label = "tenants"
     verbose_name = _("Cities")
     plane = "control"
+
+    def ready(self) -> None:
+        from ratusz.tenants import page_cache
+
+        page_cache.connect_signals()

@@ -4,8 +4,10 @@ a Redis that does not answer degrades the cache to no cache."""
 from __future__ import annotations
 
 import logging
+import secrets
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import redis
 from django.core.cache import caches
@@ -20,8 +22,50 @@ logger = logging.getLogger(__name__)
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError)
 
 
+T = TypeVar("T")
+
+# The current city's content version: a random token replaced whenever anything of the city
+# changes (ratusz.tenants.page_cache). Entries built from the city's content carry it in their
+# key, so a change makes them unreachable at once, with no list of keys to delete; the old ones
+# expire. A token rather than a counter: if Redis loses it, the new one cannot meet old entries.
+CONTENT_VERSION_KEY = "content-version"
+# How long an entry built from a city's content lives at most (it is unreachable as soon as the
+# city changes anyway): what depends on the clock (a phase opening) is never older than this.
+CONTENT_TTL = 60
+
+
 def city_key(key: str, key_prefix: str, version: int) -> str:
     return f"{connection.schema_name}:{key_prefix}:{version}:{key}"
+
+
+def content_version() -> str:
+    """The current city's content version (made on first use)."""
+    cache = caches["default"]
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, secrets.token_hex(8), None)
+        # Whoever added first wins; a Redis that does not answer gives a fresh token (no hits).
+        version = cache.get(CONTENT_VERSION_KEY) or secrets.token_hex(8)
+    return str(version)
+
+
+def bump_content_version() -> None:
+    """Mark the current city's content as changed: every entry of `cached_for_city` and every
+    cached page of the city is out of reach from now on."""
+    caches["default"].set(CONTENT_VERSION_KEY, secrets.token_hex(8), None)
+
+
+def cached_for_city(key: str, build: Callable[[], T], timeout: int = CONTENT_TTL) -> T:
+    """`build()`, cached for the current city until its content changes (or `timeout`).
+
+    Only for what is the same for every visitor (no one's personal data)."""
+    cache = caches["default"]
+    full_key = f"content:{content_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout)
+    return value
 
 
 def forget_city_cache(schema_name: str) -> None:

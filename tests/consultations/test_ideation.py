@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -40,9 +41,8 @@ def test_a_resident_posts_an_idea_and_follows_it(resident, ideation_phase):
     assert idea.status.code == "proposed"
     assert idea.visibility == "visible"
     assert Follow.objects.filter(idea=idea, user=resident).exists()
-    assert selectors.ideas_on_map(project=idea.project, viewer=resident)[0]["geometry"][
-        "coordinates"
-    ] == [18.65, 54.35]
+    features = json.loads(selectors.ideas_on_map(project=idea.project, viewer=resident))["features"]
+    assert features[0]["geometry"]["coordinates"] == [18.65, 54.35]
 
 
 def test_rich_text_is_sanitised(resident, ideation_phase):

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
-from statistics import median
 from typing import Any
 
-from django.db.models import ExpressionWrapper, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Extract, Greatest, Now
 
 from ratusz.accounts.models import User
 from ratusz.consultations.ideation.models import Comment, Idea, IdeaStatus, StatusChange, Visibility
 from ratusz.consultations.models import Project
 from ratusz.consultations.rules import is_project_staff
+from ratusz.tenants.cache import cached_for_city
 
 SORTS = ("trending", "newest", "most_reacted", "most_commented")
 
@@ -70,23 +82,45 @@ def idea_list(
     return ideas.annotate(trend=score).order_by("-trend", "-created_at")
 
 
-def ideas_on_map(*, project: Project, viewer: User | Any) -> list[dict[str, Any]]:
-    """GeoJSON features of the visible ideas that have a location."""
-    features = []
-    for idea in (
-        visible_ideas(project, viewer).filter(latitude__isnull=False).select_related("status")
-    ):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(idea.longitude or 0), float(idea.latitude or 0)],
-                },
-                "properties": {"id": idea.pk, "title": idea.title, "status": idea.status.code},
-            }
-        )
-    return features
+def ideas_on_map(*, project: Project, viewer: User | Any) -> bytes:
+    """The GeoJSON FeatureCollection of the visible ideas that have a location, encoded.
+
+    One query of plain rows (no model instances). What everyone sees (the published ideas) is
+    cached per city, encoded, until the city's content changes; staff get every idea, a
+    signed-in resident also their own held or hidden ones, both read fresh."""
+    located = Idea.objects.filter(project=project, latitude__isnull=False)
+    if is_project_staff(viewer, project):
+        return _feature_collection(_features(located))
+    public: bytes = cached_for_city(
+        f"ideas:map:{project.pk}",
+        lambda: _feature_collection(_features(located.filter(visibility=Visibility.VISIBLE))),
+    )
+    if getattr(viewer, "is_authenticated", False):
+        own = _features(located.filter(author=viewer).exclude(visibility=Visibility.VISIBLE))
+        if own:  # rare: decoding the public part again is cheaper than caching per person
+            return _feature_collection(json.loads(public)["features"] + own)
+    return public
+
+
+def _feature_collection(features: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def _features(ideas: QuerySet[Idea]) -> list[dict[str, Any]]:
+    rows = ideas.order_by("-created_at", "-pk").values_list(
+        "pk", "title", "latitude", "longitude", "status__code"
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(longitude or 0), float(latitude or 0)],
+            },
+            "properties": {"id": pk, "title": title, "status": status},
+        }
+        for pk, title, latitude, longitude, status in rows
+    ]
 
 
 def visible_comments(idea: Idea, viewer: User | Any) -> QuerySet[Comment]:
@@ -113,20 +147,37 @@ class AnswerFigures:
     median_time_to_answer: timedelta | None
 
 
+class Median(Aggregate):
+    """PostgreSQL's continuous median of an expression (NULLs left out)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
 def answer_figures(project: Project) -> AnswerFigures:
-    """How many published ideas got an official answer, and how fast (median)."""
-    ideas = Idea.objects.filter(project=project, visibility=Visibility.VISIBLE)
-    seconds = sorted(
-        (answered - created).total_seconds()
-        for created, answered in ideas.filter(first_answered_at__isnull=False).values_list(
-            "created_at", "first_answered_at"
-        )
-        if answered is not None
+    """How many published ideas got an official answer, and how fast (median), cached per
+    city until the city's content changes."""
+    figures: AnswerFigures = cached_for_city(
+        f"ideas:answer-figures:{project.pk}",
+        lambda: answer_figures_of(Idea.objects.filter(project=project)),
+    )
+    return figures
+
+
+def answer_figures_of(ideas: QuerySet[Idea]) -> AnswerFigures:
+    """The answer figures of the published ones among `ideas`: one aggregate query, the median
+    time to the first answer computed by PostgreSQL."""
+    time_to_answer = ExpressionWrapper(
+        F("first_answered_at") - F("created_at"), output_field=DurationField()
+    )
+    row = ideas.filter(visibility=Visibility.VISIBLE).aggregate(
+        ideas=Count("pk"),
+        answered=Count("pk", filter=Q(first_answered_at__isnull=False)),
+        median=Median(time_to_answer, output_field=DurationField()),
     )
     return AnswerFigures(
-        ideas=ideas.count(),
-        answered=len(seconds),
-        median_time_to_answer=timedelta(seconds=median(seconds)) if seconds else None,
+        ideas=row["ideas"], answered=row["answered"], median_time_to_answer=row["median"]
     )
 
 
@@ -148,11 +199,14 @@ def idea_for(viewer: User | Any, idea_id: int) -> Idea | None:
 
     idea = (
         Idea.objects.select_related("project", "phase", "status", "author")
-        .prefetch_related("images", "attachments", "topics")
         .filter(pk=idea_id)
         .first()
     )
-    if idea is None or not can_see_project(viewer, idea.project):
+    if idea is None:
+        return None
+    # The phase's project is the idea's: rules that start from the phase need no query of it.
+    idea.phase.project = idea.project
+    if not can_see_project(viewer, idea.project):
         return None
     if idea.visibility == Visibility.VISIBLE or is_project_staff(viewer, idea.project):
         return idea

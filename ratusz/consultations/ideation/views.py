@@ -3,9 +3,11 @@ back) and, asked by HTMX, answers with the fragment to swap in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,25 +36,44 @@ def _login_url(request: HttpRequest) -> str:
     return f"{reverse('account_login')}?next={request.get_full_path()}"
 
 
-def _idea_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
-    city = city_of(request)
+def _reactions_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
+    """What the reactions box shows (all an HTMX reaction answers with)."""
     user = request.user
     context: dict[str, object] = {
         "idea": idea,
-        "comments": [c for c in selectors.visible_comments(idea, user) if c.parent_id is None],
-        "replies": _replies_by_parent(selectors.visible_comments(idea, user)),
-        "history": selectors.status_history(idea),
-        "comment_decision": can_act(user, idea.phase, Action.COMMENT),
         "react_decision": can_act(user, idea.phase, Action.REACT),
         "my_reaction": (
             Reaction.objects.filter(idea=idea, user=user).values_list("kind", flat=True).first()
             if user.is_authenticated
             else None
         ),
-        "following": user.is_authenticated and Follow.objects.filter(idea=idea, user=user).exists(),
+        "dislikes_allowed": idea.phase.options.get("reaction_mode") == "likes_dislikes",
+    }
+    context.update(extra)
+    return context
+
+
+def _follow_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
+    """What the follow box shows (all an HTMX follow answers with)."""
+    user = request.user
+    following = user.is_authenticated and Follow.objects.filter(idea=idea, user=user).exists()
+    return {"idea": idea, "following": following, **extra}
+
+
+def _idea_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
+    city = city_of(request)
+    user = request.user
+    # One query for the whole discussion (with authors), split into threads here.
+    comments = list(selectors.visible_comments(idea, user))
+    context: dict[str, object] = {
+        **_reactions_context(request, idea),
+        **_follow_context(request, idea),
+        "comments": [c for c in comments if c.parent_id is None],
+        "replies": _replies_by_parent(comments),
+        "history": list(selectors.status_history(idea)),
+        "comment_decision": can_act(user, idea.phase, Action.COMMENT),
         "is_staff": is_project_staff(user, idea.project),
         "comment_form": CommentForm(),
-        "dislikes_allowed": idea.phase.options.get("reaction_mode") == "likes_dislikes",
         "moderation_notice": moderation_notice(viewer=user, item=idea),
     }
     if context["is_staff"]:
@@ -63,9 +84,9 @@ def _idea_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str
     return context
 
 
-def _replies_by_parent(comments: object) -> dict[int, list[Comment]]:
+def _replies_by_parent(comments: list[Comment]) -> dict[int, list[Comment]]:
     grouped: dict[int, list[Comment]] = {}
-    for comment in comments:  # type: ignore[attr-defined]  # a QuerySet of comments
+    for comment in comments:
         if comment.parent_id:
             grouped.setdefault(comment.parent_id, []).append(comment)
     return grouped
@@ -73,6 +94,7 @@ def _replies_by_parent(comments: object) -> dict[int, list[Comment]]:
 
 def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _idea_or_404(request, idea_id)
+    prefetch_related_objects([idea], "images", "attachments", "topics")
     return render(request, "consultations/idea.html", _idea_context(request, idea))
 
 
@@ -143,21 +165,26 @@ def _back(request: HttpRequest, idea: Idea) -> HttpResponse:
     return redirect("idea", idea_id=idea.pk)
 
 
-def _act(request: HttpRequest, idea: Idea, fragment: str, action: object) -> HttpResponse:
-    """Run `action`; report a refusal in the page (or the fragment) without losing anything."""
+ContextBuilder = Callable[..., dict[str, object]]
+
+
+def _act(
+    request: HttpRequest, idea: Idea, fragment: str, context: ContextBuilder, action: object
+) -> HttpResponse:
+    """Run `action`; report a refusal in the page (or the fragment) without losing anything.
+    Asked by HTMX, answer with `fragment` rendered with `context(request, idea, ...)`."""
     if not request.user.is_authenticated:
         return redirect(_login_url(request))
     try:
         action()  # type: ignore[operator]  # a zero-argument callable
     except (Refused, NotAllowed) as problem:
         if request.htmx:  # type: ignore[attr-defined]  # django-htmx
-            context = _idea_context(request, idea, error=str(problem))
-            return render(request, fragment, context, status=200)
+            return render(request, fragment, context(request, idea, error=str(problem)))
         messages.error(request, str(problem))
         return _back(request, idea)
-    idea.refresh_from_db()
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx
-        return render(request, fragment, _idea_context(request, idea))
+        idea.refresh_from_db()
+        return render(request, fragment, context(request, idea))
     return _back(request, idea)
 
 
@@ -173,6 +200,7 @@ def react(request: HttpRequest, idea_id: int) -> HttpResponse:
         request,
         idea,
         "consultations/partials/reactions.html",
+        _reactions_context,
         lambda: services.react(user=user, idea=idea, kind=kind),  # type: ignore[arg-type]  # checked by _act
     )
 
@@ -185,6 +213,7 @@ def withdraw_reaction(request: HttpRequest, idea_id: int) -> HttpResponse:
         request,
         idea,
         "consultations/partials/reactions.html",
+        _reactions_context,
         lambda: services.withdraw_reaction(user=user, idea=idea),  # type: ignore[arg-type]  # as above
     )
 
@@ -199,6 +228,7 @@ def toggle_follow(request: HttpRequest, idea_id: int) -> HttpResponse:
         request,
         idea,
         "consultations/partials/follow.html",
+        _follow_context,
         lambda: service(user=user, idea=idea),  # type: ignore[arg-type]  # as above
     )
 
@@ -230,6 +260,7 @@ def comment(request: HttpRequest, idea_id: int) -> HttpResponse:
         request,
         idea,
         "consultations/partials/comments.html",
+        _idea_context,
         lambda: services.add_comment(author=user, idea=idea, body=body, parent=parent),
     )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,11 @@ from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
 from ratusz.consultations.backoffice.access import managed_projects
 from ratusz.consultations.ideation.models import Idea, IdeaStatus, Visibility
-from ratusz.consultations.ideation.selectors import AnswerFigures, answer_figures
+from ratusz.consultations.ideation.selectors import (
+    AnswerFigures,
+    answer_figures,
+    answer_figures_of,
+)
 from ratusz.consultations.models import Project
 from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.models import Export
@@ -201,18 +204,7 @@ def feedback(*, scope: Scope) -> Feedback:
     # The same definition as answer_figures (published ideas, time to the first answer),
     # over every project in scope: a median of medians would not be the median.
     published = Idea.objects.filter(project__in=scope.projects, visibility=Visibility.VISIBLE)
-    seconds = [
-        (answered - created).total_seconds()
-        for created, answered in published.filter(first_answered_at__isnull=False).values_list(
-            "created_at", "first_answered_at"
-        )
-        if answered is not None
-    ]
-    total = AnswerFigures(
-        ideas=published.count(),
-        answered=len(seconds),
-        median_time_to_answer=timedelta(seconds=median(seconds)) if seconds else None,
-    )
+    total = answer_figures_of(published)
     counts = dict(
         published.order_by()
         .values_list("status")

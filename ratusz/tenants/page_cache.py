@@ -1,0 +1,209 @@
+"""Whole pages of a city, cached for visitors who are not signed in, and the one rule that
+makes them stale: any change to the city's content.
+
+What is cached: the answer to a GET from a visitor not signed in (an empty session, no message
+waiting), on a portal open to residents (open, in trial or active: never a closed, coming-soon,
+archived or deleted one), when the answer is a plain 200 page or JSON that sets no cookie and is
+not private (`ratusz.accounts.no_store`). The key holds the city (its schema, through the
+cache's key function, and everything routing knows of it), the content version, the language,
+the host, the path with its query, HTMX or not, the cookie notice dismissed or not, the city's
+plan and the operators' announcements reaching it.
+
+Per-visitor parts are never stored: the CSRF token of the forms (every page has the language
+switch) and the CSP nonce are replaced by placeholders when the page is stored and by this
+visitor's own when it is served, so a visitor who then posts a form sends a valid token.
+
+Stale pages: the content version (`ratusz.tenants.cache`) is replaced after every change of the
+city: any city-plane row saved or deleted (a signal, whoever writes: a request, a task, a
+command), at once and again once its transaction commits, and after every non-read request to the city (which also
+covers bulk `QuerySet.update()` calls, which send no signal). Changes made outside the city's
+schema that its pages show (the city's name and languages, its plan, announcements) are part of
+the key. Entries also expire after `CONTENT_TTL` seconds, for what depends on the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware import csrf
+from django.utils import translation
+
+from ratusz.accounts.no_store import is_private
+from ratusz.tenants.announcements import active_announcements
+from ratusz.tenants.cache import CONTENT_TTL, bump_content_version, content_version
+from ratusz.tenants.context import CityRef, schema_context
+from ratusz.tenants.db import connection
+from ratusz.tenants.entitlements import current_entitlements
+from ratusz.tenants.middleware import SAFE_METHODS, sign_up_open
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+CSRF_PLACEHOLDER = "__ratusz_csrf_token__"
+NONCE_PLACEHOLDER = "__ratusz_csp_nonce__"
+CACHED_TYPES = ("text/html", "application/json")
+# A masked CSRF token as Django writes it into a form (64 letters and digits).
+MASKED_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
+# Posts that change only the visitor's browser, not the city: no new content version.
+BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/")
+# Rows written while pages are read, and never shown on a public page: saving them is no change.
+IGNORED_MODELS = frozenset({"sessions.session"})
+HEADER = "X-Page-Cache"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    content_type: str
+
+
+def _cacheable_city(city: CityRef | None) -> bool:
+    return city is not None and sign_up_open(city) and city.status != "archived"
+
+
+def _anonymous_and_clean(request: HttpRequest) -> bool:
+    """Not signed in, nothing in the session, no message to show."""
+    if request.user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and list(session.keys()):  # loaded already by `request.user`
+        return False
+    return len(get_messages(request)) == 0
+
+
+def page_key(request: HttpRequest, city: CityRef) -> str:
+    """The cache key of this request's page (the cache adds the city's schema)."""
+    parts = [
+        content_version(),
+        translation.get_language() or "",
+        request.get_host(),
+        request.get_full_path(),
+        "htmx" if request.headers.get("HX-Request") else "",
+        "notice-dismissed" if "ratusz_cookie_notice" in request.COOKIES else "",
+        repr(city),
+        repr(current_entitlements()),
+        repr([(a.id, a.level, sorted(a.message.items())) for a in active_announcements(city.id)]),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def _secret_of(token: str) -> str:
+    """The CSRF secret a masked token was made from."""
+    return str(csrf._unmask_cipher_token(token))  # type: ignore[attr-defined]  # private in Django, absent from the stubs
+
+
+def _request_secret(request: HttpRequest) -> str | None:
+    return request.META.get("CSRF_COOKIE")
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> CachedPage | None:
+    """The page with its per-visitor parts replaced by placeholders, or None if it must not
+    be stored."""
+    content_type = response.get("Content-Type", "")
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not content_type.startswith(CACHED_TYPES)
+        or response.cookies
+        or response.has_header("Vary")
+        or response.has_header("Cache-Control")
+        or is_private(request, response)
+        or len(get_messages(request)) > 0
+        or (request.session.modified if hasattr(request, "session") else False)
+    ):
+        return None
+    text = response.content.decode(response.charset or "utf-8")
+    secret = _request_secret(request)
+    if secret is not None:
+        text = MASKED_TOKEN.sub(
+            lambda m: CSRF_PLACEHOLDER if _secret_of(m.group(0)) == secret else m.group(0),
+            text,
+        )
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        text = text.replace(nonce, NONCE_PLACEHOLDER)
+    return CachedPage(content=text.encode(response.charset or "utf-8"), content_type=content_type)
+
+
+def _serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    content = page.content
+    if CSRF_PLACEHOLDER.encode() in content:
+        # This visitor's own token (the cookie is set or renewed as for a rendered page).
+        content = content.replace(CSRF_PLACEHOLDER.encode(), csrf.get_token(request).encode())
+    if NONCE_PLACEHOLDER.encode() in content:
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(request.csp_nonce).encode())  # type: ignore[attr-defined]  # set by CSPMiddleware
+    response = HttpResponse(content, content_type=page.content_type)
+    response[HEADER] = "hit"
+    return response
+
+
+class CityPageCacheMiddleware:
+    """Serves and stores the pages described above; put it last, after every middleware that
+    may answer differently for who is asking (authentication, lifecycle, messages)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        city: CityRef | None = getattr(request, "city", None)
+        if city is None:
+            return self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            if not request.path.startswith(BROWSER_ONLY_POSTS):
+                bump_content_version()
+            return response
+        if (
+            request.method != "GET"
+            or not _cacheable_city(city)
+            or not _anonymous_and_clean(request)
+        ):
+            return self.get_response(request)
+        cache = caches["default"]
+        key = page_key(request, city)
+        page: CachedPage | None = cache.get(key)
+        if page is not None:
+            return _serve(request, page)
+        response = self.get_response(request)
+        storable = _storable(request, response)
+        if storable is not None:
+            cache.set(key, storable, CONTENT_TTL)
+            response[HEADER] = "miss"
+        return response
+
+
+def _content_changed(sender: Any, **kwargs: Any) -> None:
+    """A row of a city changed: its pages and cached content are stale once this commits."""
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return
+    if sender._meta.label_lower in IGNORED_MODELS:
+        return
+    # Now, so that this connection reads its own change at once, and again after the commit:
+    # a page rendered meanwhile by another request, from the rows as they were before the
+    # commit, must not stay reachable. (The commit may come when the connection is in another
+    # city already, hence the schema bound now.)
+    bump_content_version()
+    schema = str(connection.schema_name)
+    transaction.on_commit(lambda: _bump_for(schema), robust=True)
+
+
+def _bump_for(schema: str) -> None:
+    with schema_context(schema):
+        bump_content_version()
+
+
+def connect_signals() -> None:
+    """Called once from the tenants app's ready()."""
+    post_save.connect(_content_changed, dispatch_uid="page_cache.post_save")
+    post_delete.connect(_content_changed, dispatch_uid="page_cache.post_delete")
+    m2m_changed.connect(_content_changed, dispatch_uid="page_cache.m2m_changed")
