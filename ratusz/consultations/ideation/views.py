@@ -183,7 +183,8 @@ def _act(
         messages.error(request, str(problem))
         return _back(request, idea)
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx
-        idea.refresh_from_db()
+        # Only the counters the action moved: the idea's phase and project stay loaded.
+        idea.refresh_from_db(fields=["likes", "dislikes", "comment_count"])
         return render(request, fragment, context(request, idea))
     return _back(request, idea)
 
