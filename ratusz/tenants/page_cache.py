@@ -15,11 +15,11 @@ visitor's own when it is served, so a visitor who then posts a form sends a vali
 
 Stale pages: the content version (`ratusz.tenants.cache`) is replaced after every change of the
 city: any city-plane row saved or deleted (a signal, whoever writes: a request, a task, a
-command), at once and again once its transaction commits, and after every non-read request to the city (which also
-covers bulk `QuerySet.update()` calls, which send no signal). Changes made outside the city's
-schema that its pages show (the city's name and languages, its plan, announcements) are part of
-the key. Entries also expire after `CONTENT_TTL` seconds, for what depends on the clock.
-"""
+command), at once and again once its transaction commits, and after every non-read request to
+the city (which also covers bulk `QuerySet.update()` calls, which send no signal). Changes made
+outside the city's schema that its pages show (the city's name and languages, its plan,
+announcements) are part of the key. Entries also expire after `CONTENT_TTL` seconds, for what
+depends on the clock."""
 
 from __future__ import annotations
 
