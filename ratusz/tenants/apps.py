@@ -11,4 +11,4 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from ratusz.tenants import page_cache
 
-        page_cache.connect_signals()
+        page_cache.listen_to_city_writes()

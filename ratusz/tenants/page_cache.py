@@ -13,13 +13,15 @@ Per-visitor parts are never stored: the CSRF token of the forms (every page has 
 switch) and the CSP nonce are replaced by placeholders when the page is stored and by this
 visitor's own when it is served, so a visitor who then posts a form sends a valid token.
 
-Stale pages: the content version (`ratusz.tenants.cache`) is replaced after every change of the
-city: any city-plane row saved or deleted (a signal, whoever writes: a request, a task, a
-command), at once and again once its transaction commits, and after every non-read request to
-the city (which also covers bulk `QuerySet.update()` calls, which send no signal). Changes made
-outside the city's schema that its pages show (the city's name and languages, its plan,
-announcements) are part of the key. Entries also expire after `CONTENT_TTL` seconds, for what
-depends on the clock."""
+Stale pages: the content version (`ratusz.tenants.cache`) is replaced whenever a statement
+changes rows in the city's schema, whoever runs it (a request, a task, a command) and however
+(`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL): the database backend reports every
+such statement (`ratusz.tenants.db.base`), and the version is replaced at once and again once
+the transaction commits. Sessions are the one table left out (written while pages are only
+read, shown on none). Changes made outside the city's schema that its pages show (the city's
+name and languages, its plan, announcements) are part of the key. Entries also expire after
+`CONTENT_TTL` seconds, for what depends on the clock.
+"""
 
 from __future__ import annotations
 
@@ -27,13 +29,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 from django.utils import translation
@@ -43,8 +42,9 @@ from ratusz.tenants.announcements import active_announcements
 from ratusz.tenants.cache import CONTENT_TTL, bump_content_version, content_version
 from ratusz.tenants.context import CityRef, schema_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.db.base import DatabaseWrapper
 from ratusz.tenants.entitlements import current_entitlements
-from ratusz.tenants.middleware import SAFE_METHODS, sign_up_open
+from ratusz.tenants.middleware import sign_up_open
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -53,10 +53,6 @@ NONCE_PLACEHOLDER = "__ratusz_csp_nonce__"
 CACHED_TYPES = ("text/html", "application/json")
 # A masked CSRF token as Django writes it into a form (64 letters and digits).
 MASKED_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
-# Posts that change only the visitor's browser, not the city: no new content version.
-BROWSER_ONLY_POSTS = ("/i18n/setlang/", "/cookie-notice/dismiss/")
-# Rows written while pages are read, and never shown on a public page: saving them is no change.
-IGNORED_MODELS = frozenset({"sessions.session"})
 HEADER = "X-Page-Cache"
 
 
@@ -156,15 +152,9 @@ class CityPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         city: CityRef | None = getattr(request, "city", None)
-        if city is None:
-            return self.get_response(request)
-        if request.method not in SAFE_METHODS:
-            response = self.get_response(request)
-            if not request.path.startswith(BROWSER_ONLY_POSTS):
-                bump_content_version()
-            return response
         if (
-            request.method != "GET"
+            city is None
+            or request.method != "GET"
             or not _cacheable_city(city)
             or not _anonymous_and_clean(request)
         ):
@@ -182,28 +172,26 @@ class CityPageCacheMiddleware:
         return response
 
 
-def _content_changed(sender: Any, **kwargs: Any) -> None:
-    """A row of a city changed: its pages and cached content are stale once this commits."""
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
-        return
-    if sender._meta.label_lower in IGNORED_MODELS:
-        return
-    # Now, so that this connection reads its own change at once, and again after the commit:
-    # a page rendered meanwhile by another request, from the rows as they were before the
-    # commit, must not stay reachable. (The commit may come when the connection is in another
-    # city already, hence the schema bound now.)
+def _city_rows_changed(schema: str) -> None:
+    """Rows of the city `schema` (the connection's current one) changed: its pages and cached
+    content are stale. Bumped now, so that this connection reads its own change at once, and
+    again after the commit: a page rendered meanwhile by another request, from the rows as they
+    were before the commit, must not stay reachable."""
     bump_content_version()
-    schema = str(connection.schema_name)
-    transaction.on_commit(lambda: _bump_for(schema), robust=True)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump_for(schema), robust=True)
 
 
 def _bump_for(schema: str) -> None:
+    """After a commit the connection may be in another city already."""
+    if connection.schema_name == schema:
+        bump_content_version()
+        return
     with schema_context(schema):
         bump_content_version()
 
 
-def connect_signals() -> None:
+def listen_to_city_writes() -> None:
     """Called once from the tenants app's ready()."""
-    post_save.connect(_content_changed, dispatch_uid="page_cache.post_save")
-    post_delete.connect(_content_changed, dispatch_uid="page_cache.post_delete")
-    m2m_changed.connect(_content_changed, dispatch_uid="page_cache.m2m_changed")
+    if _city_rows_changed not in DatabaseWrapper.city_write_listeners:
+        DatabaseWrapper.city_write_listeners.append(_city_rows_changed)

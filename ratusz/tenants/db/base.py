@@ -27,7 +27,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
@@ -61,11 +62,35 @@ class _OwnTransactionWhenPooled:
             return super().executemany(sql, param_list)  # type: ignore[misc]  # as above
 
 
-class PooledCursorWrapper(_OwnTransactionWhenPooled, CursorWrapper):
+# Statements that change rows (Django's SQL starts with its verb).
+_WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+# Tables written while pages are only read, whose rows no page shows: no change of the city.
+_QUIET_TABLES = ('"django_session"',)
+
+
+class _NotesCityWrites:
+    """Tells `city_write_listeners` the schema of a city whose rows a statement changed, so that
+    what is cached of the city (ratusz.tenants.page_cache) goes stale whoever wrote, however
+    (`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL)."""
+
+    db: DatabaseWrapper
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        result = super().execute(sql, params)  # type: ignore[misc]  # cooperative mixin
+        self.db.note_statement(sql)
+        return result
+
+    def executemany(self, sql: Any, param_list: Any) -> Any:
+        result = super().executemany(sql, param_list)  # type: ignore[misc]  # as above
+        self.db.note_statement(sql)
+        return result
+
+
+class PooledCursorWrapper(_NotesCityWrites, _OwnTransactionWhenPooled, CursorWrapper):
     pass
 
 
-class PooledCursorDebugWrapper(_OwnTransactionWhenPooled, CursorDebugWrapper):
+class PooledCursorDebugWrapper(_NotesCityWrites, _OwnTransactionWhenPooled, CursorDebugWrapper):
     pass
 
 
@@ -81,6 +106,22 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
     _setting_search_path: bool
     search_path_set_schemas: list[str] | None
     schema_name: str
+
+    # Called with a city's schema after a statement changed rows there (see _NotesCityWrites);
+    # ratusz.tenants.page_cache registers one when the app is ready.
+    city_write_listeners: ClassVar[list[Callable[[str], None]]] = []
+
+    def note_statement(self, statement: Any) -> None:
+        if not self.city_write_listeners or not isinstance(statement, str):
+            return
+        if not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
+            return
+        if any(table in statement[:80] for table in _QUIET_TABLES):
+            return
+        for listener in self.city_write_listeners:
+            listener(self.schema_name)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Statistics read by tests, benchmarks and the operator console.
