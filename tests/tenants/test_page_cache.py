@@ -129,11 +129,11 @@ def test_a_page_cached_in_one_city_is_never_served_in_another(city, other_city, 
 
 
 def test_a_signed_in_person_never_gets_a_cached_page(city, idea, resident):
-    visitor(city).get("/")
-    assert visitor(city).get("/")[HEADER] == "hit"
     signed_in = visitor(city)
     with city_context(city.ref):
-        signed_in.force_login(resident)
+        signed_in.force_login(resident)  # before caching: signing in writes (the last login)
+    visitor(city).get("/")
+    assert visitor(city).get("/")[HEADER] == "hit"
     page = signed_in.get("/")
     assert not page.has_header(HEADER)
     assert "My activity" in page.content.decode()
