@@ -164,6 +164,19 @@ def seed(args: argparse.Namespace) -> Seeded:
     from ratusz.tenants.models import City
 
     settings.SPARE_SCHEMAS = 0  # seeding uses the blueprint path; spares would only cost more
+    if args.reuse:
+        # The kept database may be older than the code: migrate it (a no-op when current), and
+        # settle the big city's derived fields again with the code's own functions.
+        from django.core.management import call_command
+
+        migrate_started = time.perf_counter()
+        call_command("migrate_schemas", verbosity=0)
+        print(
+            f"# --reuse: migrate_schemas in {time.perf_counter() - migrate_started:.1f} s",
+            flush=True,
+        )
+        if big_city_complete():
+            resettle_big_city()
     started = time.perf_counter()
     big = not args.no_big_city
     wanted_fleet = max(0, args.cities - (1 if big else 0))
@@ -587,6 +600,16 @@ def big_city_complete() -> bool:
         return False
     with city_context(city):
         return Project.objects.filter(slug=BIG_PROJECT).exists()
+
+
+def resettle_big_city() -> None:
+    from ratusz.consultations.models import Project
+    from ratusz.tenants.context import city_context
+    from ratusz.tenants.models import City
+
+    with city_context(City.objects.get(slug=BIG_SLUG)):
+        settle_counters(Project.objects.get(slug=BIG_PROJECT))
+        analyze_city()
 
 
 def big_city() -> BigCity:
@@ -1018,7 +1041,7 @@ class WrkResult:
             "mean_ms": round(self.mean_ms, 1),
             "max_ms": round(self.max_ms, 1),
             "codes": {str(code): count for code, count in sorted(self.codes.items())},
-            "errors": self.errors,
+            "wrk_errors": self.errors,
         }
 
 

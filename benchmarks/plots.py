@@ -43,6 +43,7 @@ def draw(document: dict[str, Any], curve: dict[str, Any], directory: Path) -> Pa
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import ScalarFormatter
 
     figure, axes = plt.subplots(figsize=(8, 4.8), dpi=100)
     for label, points in curve["series"].items():
@@ -53,10 +54,13 @@ def draw(document: dict[str, Any], curve: dict[str, Any], directory: Path) -> Pa
     for label, value in curve.get("targets", {}).items():
         axes.axhline(value, linestyle="--", color="grey", linewidth=1)
         axes.annotate(label, xy=(0.01, value), xycoords=("axes fraction", "data"), fontsize=8)
+    # Plain numbers on logarithmic axes (1, 10, 100 cities rather than 10^0, 10^1, 10^2).
     if curve.get("log_x"):
         axes.set_xscale("log")
+        axes.xaxis.set_major_formatter(ScalarFormatter())
     if curve.get("log_y"):
         axes.set_yscale("log")
+        axes.yaxis.set_major_formatter(ScalarFormatter())
     axes.set_title(curve["title"])
     axes.set_xlabel(curve["x_label"])
     axes.set_ylabel(curve["y_label"])
