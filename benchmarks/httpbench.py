@@ -220,7 +220,7 @@ def _provision_slice(numbers: Sequence[int]) -> int:
 
     from ratusz.tenants.services import provision_city
 
-    for number in numbers:
+    for done, number in enumerate(numbers, start=1):
         provision_city(
             name=f"Fleet {number:05d}",
             slug=f"{FLEET_PREFIX}-{number:05d}",
@@ -228,8 +228,8 @@ def _provision_slice(numbers: Sequence[int]) -> int:
             languages=["pl", "en"],
         )
         connection.close_if_unusable_or_obsolete()
-        if (number + 1) % 100 == 0:
-            print(f"  ... city {number + 1}", file=sys.stderr, flush=True)
+        if done % 100 == 0:
+            print(f"  ... {done} cities (process {os.getpid()})", file=sys.stderr, flush=True)
     connection.close()
     return len(numbers)
 
@@ -769,6 +769,34 @@ def chart_command(values_override: dict[str, Any] | None = None) -> list[str]:
     return command + args
 
 
+# The chart's `config` (the pods' environment) minus what belongs to a real installation (its
+# domain, S3 bucket, SMTP server, Redis host, folders): those are the benchmark's own.
+_MACHINE_SPECIFIC = (
+    "BASE_DOMAIN",
+    "RATUSZ_DATA_DIR",
+    "STATIC_ROOT",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+)
+
+
+def chart_config() -> dict[str, str]:
+    """The chart's non-secret environment that applies on this machine (statement timeouts,
+    connection pool, load shedding...); files are stored locally instead of in S3."""
+    import yaml
+
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    config = {
+        str(key): str(value)
+        for key, value in (values.get("config") or {}).items()
+        if value not in ("", None)
+        and key not in _MACHINE_SPECIFIC
+        and not str(key).startswith(("S3_", "EMAIL_", "DEFAULT_FROM_EMAIL"))
+    }
+    config["RATUSZ_STORAGE"] = "local"
+    return config
+
+
 def free_port() -> int:
     import socket
 
@@ -811,8 +839,11 @@ class Server:
         environment = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "RATUSZ_", "DB_", "REDIS", "CELERY", "DEBUG"))
+            if not key.startswith(
+                ("DJANGO_", "RATUSZ_", "DB_", "REDIS", "CELERY", "DEBUG", "REQUEST_", "S3_")
+            )
         }
+        environment.update(chart_config())
         environment.update(
             {
                 "DJANGO_SETTINGS_MODULE": "ratusz.settings.base",
@@ -824,7 +855,6 @@ class Server:
                 "BASE_DOMAIN": BASE_DOMAIN,
                 "RATUSZ_DATA_DIR": str(self.data_dir),
                 "STATIC_ROOT": str(self.data_dir / "static"),
-                "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -886,7 +916,8 @@ class Server:
             raise SystemExit("gunicorn did not answer /healthz within 120 s")
         print(
             f"# server: {self.describe()} (production settings, BASE_DOMAIN {BASE_DOMAIN}, "
-            f"cache {'Redis' if self.args.redis_url else 'files'}); up in "
+            f"cache {'Redis' if self.args.redis_url else 'files'}, the chart's config: "
+            f"{', '.join(f'{k}={v}' for k, v in sorted(chart_config().items()))}); up in "
             f"{time.perf_counter() - started:.1f} s",
             flush=True,
         )
