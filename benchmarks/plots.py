@@ -38,7 +38,19 @@ def caption(document: dict[str, Any]) -> str:
 CAPTION_KEYS = ("cities", "ideas", "comments", "reactions", "duration_s", "samples", "workers")
 
 
-def draw(document: dict[str, Any], curve: dict[str, Any], directory: Path) -> Path:
+def png_name(document: dict[str, Any], curve: dict[str, Any], source: Path) -> str:
+    """The curve's name; a results file saved under another name than its script's (a
+    baseline such as load-before.json) gets its own PNGs (load-before-latency-home)."""
+    name: str = curve["name"]
+    script = str(document.get("script", source.stem))
+    if source.stem == script or name.startswith(source.stem):
+        return name
+    if name.startswith(f"{script}-"):
+        return source.stem + name[len(script) :]
+    return f"{source.stem}-{name}"
+
+
+def draw(document: dict[str, Any], curve: dict[str, Any], directory: Path, source: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -69,7 +81,7 @@ def draw(document: dict[str, Any], curve: dict[str, Any], directory: Path) -> Pa
     figure.text(0.01, 0.01, caption(document), fontsize=7, color="dimgrey")
     figure.tight_layout(rect=(0, 0.04, 1, 1))
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{curve['name']}.png"
+    path = directory / f"{png_name(document, curve, source)}.png"
     figure.savefig(path)
     plt.close(figure)
     return path
@@ -85,7 +97,7 @@ def main() -> int:
     for path in files:
         document = bench.read_results(path)
         for curve in document.get("curves", []):
-            print(f"{path.name}: {draw(document, curve, args.out)}")
+            print(f"{path.name}: {draw(document, curve, args.out, path)}")
             drawn += 1
     if not drawn:
         print("no curves in the results files", file=sys.stderr)
