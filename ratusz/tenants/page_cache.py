@@ -54,12 +54,17 @@ CACHED_TYPES = ("text/html", "application/json")
 # A masked CSRF token as Django writes it into a form (64 letters and digits).
 MASKED_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
 HEADER = "X-Page-Cache"
+# Headers of a stored page made again when it is served (the body's length changes with the
+# token put back in).
+REPLACED_HEADERS = frozenset({"content-type", "content-length", HEADER.lower()})
 
 
 @dataclass(frozen=True)
 class CachedPage:
     content: bytes
     content_type: str
+    # What the view said besides the body (HX-* headers of a fragment...), served again as is.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _cacheable_city(city: CityRef | None) -> bool:
@@ -128,7 +133,15 @@ def _storable(request: HttpRequest, response: HttpResponse) -> CachedPage | None
     nonce = getattr(request, "_csp_nonce", None)
     if isinstance(nonce, str):
         text = text.replace(nonce, NONCE_PLACEHOLDER)
-    return CachedPage(content=text.encode(response.charset or "utf-8"), content_type=content_type)
+    return CachedPage(
+        content=text.encode(response.charset or "utf-8"),
+        content_type=content_type,
+        headers=tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in REPLACED_HEADERS
+        ),
+    )
 
 
 def _serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
@@ -139,6 +152,8 @@ def _serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
     if NONCE_PLACEHOLDER.encode() in content:
         content = content.replace(NONCE_PLACEHOLDER.encode(), str(request.csp_nonce).encode())  # type: ignore[attr-defined]  # set by CSPMiddleware
     response = HttpResponse(content, content_type=page.content_type)
+    for name, value in page.headers:
+        response[name] = value
     response[HEADER] = "hit"
     return response
 
