@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ratusz.errors import Refused
+
 if TYPE_CHECKING:
     from django import forms
 
@@ -30,8 +32,10 @@ InvitationAcceptedHook = Callable[["Invitation", "User"], None]
 EmailConfirmedHook = Callable[["User"], None]
 
 
-class InvitationRefused(Exception):
+class InvitationRefused(Refused):
     """Raised by an invitation hook to refuse the acceptance; `message` is for the person."""
+
+    code = "invitation_refused"
 
     def __init__(self, message: str) -> None:
         self.message = message

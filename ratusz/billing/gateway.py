@@ -22,11 +22,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ratusz.billing.plans import PLANS, Plan
+from ratusz.errors import Refused
 
 logger = logging.getLogger(__name__)
 
 
-class StripeUnavailable(Exception):
+class StripeUnavailable(Refused):
+    code = "payment_provider_unavailable"
+
     def __init__(self) -> None:
         self.message = _(
             "The payment provider is not answering right now. Nothing was changed: please try "
@@ -35,7 +38,9 @@ class StripeUnavailable(Exception):
         super().__init__(self.message)
 
 
-class StripeRefused(Exception):
+class StripeRefused(Refused):
+    code = "payment_provider_refused"
+
     def __init__(self, detail: str) -> None:
         self.detail = detail
         self.message = _("The payment provider refused the request: %(detail)s") % {
@@ -45,6 +50,8 @@ class StripeRefused(Exception):
 
 
 class PlansNotSynced(StripeRefused):
+    code = "plans_not_synced"
+
     def __init__(self, lookup_key: str) -> None:
         super().__init__(
             _("the price %(key)s does not exist yet (an operator runs sync_plans).")

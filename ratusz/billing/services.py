@@ -38,6 +38,7 @@ from ratusz.billing.models import (
 )
 from ratusz.billing.plans import Plan, apply_plan, get_plan, plan_for_lookup_key
 from ratusz.billing.taxids import parse_tax_id
+from ratusz.errors import Refused
 from ratusz.tenants.context import city_context
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
@@ -56,8 +57,10 @@ ENDED = {
 TRIAL_REMINDER_DAYS = (7, 1)
 
 
-class BillingRefused(ValueError):
+class BillingRefused(Refused, ValueError):
     """A request billing cannot carry out; `message` tells the person why and what to do."""
+
+    code = "billing_refused"
 
     def __init__(self, message: str) -> None:
         self.message = message

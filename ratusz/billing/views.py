@@ -30,6 +30,7 @@ from ratusz.accounts.rules import is_administrator, staff_required
 from ratusz.billing import gateway, selectors, services
 from ratusz.billing.forms import ChoosePlanForm, LegalDetailsForm
 from ratusz.billing.plans import PLANS
+from ratusz.errors import Refused, refusal_message, refusal_to_form
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.models import City
 
@@ -112,8 +113,8 @@ def choose_plan(request: HttpRequest) -> HttpResponse:
             cancel_url=back + "?checkout=cancelled",
             actor=_actor(request),
         )
-    except (services.BillingRefused, gateway.StripeUnavailable, gateway.StripeRefused) as exc:
-        form.add_error(None, exc.message)
+    except Refused as refused:
+        refusal_to_form(form, refused)
         context = _overview_context(request, city, form)
         return render(request, "billing/overview.html", context, status=400)
     if choice.redirect_url:
@@ -131,8 +132,8 @@ def legal_details(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.save_legal_details(city=city, actor=_actor(request), **form.cleaned_data)
-            except (gateway.StripeUnavailable, gateway.StripeRefused) as exc:
-                form.add_error(None, exc.message)
+            except Refused as refused:
+                refusal_to_form(form, refused)
             else:
                 messages.success(request, _("The legal details are saved."))
                 return redirect("billing:overview")
@@ -157,8 +158,8 @@ def portal(request: HttpRequest) -> HttpResponse:
         url = services.portal_url(
             city=city, return_url=request.build_absolute_uri(reverse("billing:overview"))
         )
-    except (services.BillingRefused, gateway.StripeUnavailable, gateway.StripeRefused) as exc:
-        messages.error(request, exc.message)
+    except Refused as refused:
+        refusal_message(request, refused)
         return redirect("billing:overview")
     return HttpResponseRedirect(url)
 

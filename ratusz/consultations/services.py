@@ -39,6 +39,7 @@ from ratusz.consultations.models import (
 from ratusz.consultations.richtext import sanitize
 from ratusz.consultations.selectors import active_projects_limit, is_read_only
 from ratusz.consultations.translation import translated
+from ratusz.errors import Refused
 from ratusz.tenants.entitlements import FeatureNotAllowed, check_limit
 from ratusz.tenants.initializers import NewCity
 
@@ -66,12 +67,16 @@ def update_welcome(*, title: dict[str, str], text: dict[str, str]) -> PortalSett
     return portal
 
 
-class ProjectRefused(ValueError):
+class ProjectRefused(Refused, ValueError):
     """A project change that cannot be made, with the reason for a person."""
+
+    code = "project_refused"
 
 
 class ProjectReadOnly(ProjectRefused):
     """A change to a project beyond the plan's limit of active projects (after a downgrade)."""
+
+    code = "project_read_only"
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -96,8 +101,10 @@ def refuse_if_read_only(project: Project) -> None:
         raise ProjectReadOnly(active_projects_limit() or 0)
 
 
-class TimelineRefused(ValueError):
+class TimelineRefused(Refused, ValueError):
     """A phase that does not fit the project's timeline, with the reason for a person."""
+
+    code = "timeline_refused"
 
 
 def create_topic(*, slug: str, name: dict[str, str], position: int = 0) -> Topic:
@@ -361,8 +368,10 @@ def delete_phase(*, phase: Phase) -> None:
         ) from exc
 
 
-class SettingsRefused(ValueError):
+class SettingsRefused(Refused, ValueError):
     """Phase settings that do not fit the phase's method, with the reason for a person."""
+
+    code = "settings_refused"
 
 
 def update_phase_settings(

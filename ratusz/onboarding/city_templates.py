@@ -39,6 +39,7 @@ from ratusz.consultations.methods import (
 from ratusz.consultations.models import Phase, Project, Topic
 from ratusz.consultations.surveys import services as surveys
 from ratusz.consultations.surveys.models import Survey
+from ratusz.errors import Refused
 from ratusz.onboarding.models import CityTemplate
 from ratusz.onboarding.starter_content import BUILTINS, EMPTY, TemplateContent
 from ratusz.tenants.context import CityRef, city_context, control_plane
@@ -55,8 +56,8 @@ _LABELLED_LISTS = ("choices", "rows", "columns")
 _LABELS = ("min_label", "max_label")
 
 
-class TemplateRefused(ValueError):
-    pass
+class TemplateRefused(Refused, ValueError):
+    code = "template_refused"
 
 
 @dataclass(frozen=True)

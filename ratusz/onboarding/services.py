@@ -28,6 +28,7 @@ from ratusz.accounts.models import Role, User
 from ratusz.accounts.services import accept_invitation
 from ratusz.billing.plans import PLANS, apply_plan
 from ratusz.billing.services import ensure_account
+from ratusz.errors import Refused
 from ratusz.onboarding.city_templates import apply_template
 from ratusz.onboarding.models import (
     LinkPurpose,
@@ -56,8 +57,10 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 PARTNER_INVITATION_VALID = timedelta(days=14)
 
 
-class SignupRefused(ValueError):
+class SignupRefused(Refused, ValueError):
     """Input that cannot make a city; `errors` maps each wizard field to a reason."""
+
+    code = "signup_refused"
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
@@ -70,8 +73,8 @@ class LinkInvalid(Exception):
         self.reason = reason  # "unknown" | "expired" | "used" | "account"
 
 
-class PartnerRefused(PermissionError):
-    pass
+class PartnerRefused(Refused, PermissionError):
+    code = "partner_refused"
 
 
 def hash_token(token: str) -> str:

@@ -29,6 +29,7 @@ from ratusz.accounts.rules import check_staff_access, is_administrator
 from ratusz.accounts.signin import count_failure, sign_in, too_many_failures
 from ratusz.accounts.views import too_many_attempts
 from ratusz.billing.plans import PLANS, Currency, Interval
+from ratusz.errors import refusal_message, refusal_to_form
 from ratusz.onboarding import selectors, services, throttling
 from ratusz.onboarding.city_templates import available_templates
 from ratusz.onboarding.forms import (
@@ -282,7 +283,7 @@ def partner_access(request: HttpRequest) -> HttpResponse:
                     city=city, keep_as_consultant=form.cleaned_data["keep_as_consultant"]
                 )
             except services.PartnerRefused as refused:
-                messages.error(request, str(refused))
+                refusal_message(request, refused)
             else:
                 messages.success(request, _("The portal is handed over to the city."))
         return redirect("onboarding_city:partner-access")
@@ -414,7 +415,7 @@ def partner_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except services.LinkInvalid as invalid:
             return _invalid_link(request, invalid.reason)
         except services.PartnerRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             return sign_in(
                 request,

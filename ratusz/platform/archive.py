@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name as q
 
+from ratusz.errors import Refused
 from ratusz.platform.audit import Actor, record
 from ratusz.platform.models import CityExport, RunStatus
 from ratusz.tenants import routing
@@ -49,8 +50,10 @@ DOWNLOAD_FOR = timedelta(hours=48)
 CITY_ID_COLUMNS = [("consultations_portalsettings", "city_id")]
 
 
-class ArchiveRefused(ValueError):
+class ArchiveRefused(Refused, ValueError):
     """An archive that cannot be restored; the message says why, for a person."""
+
+    code = "archive_refused"
 
 
 def exports_folder() -> Path:

@@ -17,6 +17,7 @@ from ratusz.billing import gateway
 from ratusz.billing import selectors as billing_selectors
 from ratusz.billing import services as billing
 from ratusz.billing.models import BillingAccount, Credit, Invoice, Payment
+from ratusz.errors import Refused
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import retire_template, save_city_as_template
@@ -32,8 +33,10 @@ from ratusz.tenants.support import IssuedGrant, grant_support_access
 from ratusz.tenants.tasks import enqueue_for_city
 
 
-class ActionRefused(ValueError):
+class ActionRefused(Refused, ValueError):
     """An operator action that cannot be done; the message says why."""
+
+    code = "action_refused"
 
 
 def _locked(city: City) -> City:

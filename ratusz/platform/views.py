@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ratusz.billing import selectors as billing_selectors
-from ratusz.billing import services as billing
+from ratusz.errors import Refused, refusal_message, refusal_to_form
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import TemplateRefused
@@ -60,7 +60,6 @@ from ratusz.tenants import domains as custom_domains
 from ratusz.tenants.entitlements import FeatureNotAllowed
 from ratusz.tenants.models import Announcement, City, Domain
 from ratusz.tenants.slugs import SlugRefused
-from ratusz.tenants.support import SupportAccessRefused
 
 
 @operator_required
@@ -235,7 +234,7 @@ def lifecycle_view(request: HttpRequest, slug: str, action: str) -> HttpResponse
                 actor=Actor.from_request(request), city=city, reason=form.cleaned_data["reason"]
             )
         except services.ActionRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             messages.success(
                 request, _("Done: %(action)s %(city)s.") % {"action": label, "city": city.name}
@@ -264,7 +263,7 @@ def rename_view(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except SlugRefused as refused:
-            form.add_error("slug", refused.reason)
+            refusal_to_form(form, refused, field="slug")
         else:
             messages.success(request, _("The city now answers on its new subdomain."))
             return redirect("platform:city", slug=renamed.slug)
@@ -292,7 +291,7 @@ def remove_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
                 actor=Actor.from_request(request), domain=domain, reason=form.cleaned_data["reason"]
             )
         except services.ActionRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             messages.success(request, _("The domain was removed."))
             return redirect("platform:city", slug=city.slug)
@@ -323,9 +322,9 @@ def add_domain_view(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except custom_domains.DomainRefused as refused:
-            form.add_error("domain", str(refused))
+            refusal_to_form(form, refused, field="domain")
         except FeatureNotAllowed as refused:
-            form.add_error(None, refused.message)
+            refusal_to_form(form, refused)
         else:
             messages.success(
                 request,
@@ -368,10 +367,8 @@ def verify_domain_view(request: HttpRequest, slug: str, domain_id: int) -> HttpR
                 domain=domain,
                 reason=form.cleaned_data["reason"],
             )
-        except custom_domains.DomainRefused as refused:
-            form.add_error(None, str(refused))
-        except FeatureNotAllowed as refused:
-            form.add_error(None, refused.message)
+        except Refused as refused:
+            refusal_to_form(form, refused)
         else:
             (messages.success if result.verified else messages.warning)(request, result.message)
             return redirect("platform:city", slug=city.slug)
@@ -430,8 +427,8 @@ def support_view(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 duration=timedelta(minutes=form.cleaned_data["minutes"]),
             )
-        except (SupportAccessRefused, services.ActionRefused) as refused:
-            form.add_error(None, str(refused))
+        except Refused as refused:
+            refusal_to_form(form, refused)
     return render(
         request,
         "platform/support.html",
@@ -466,7 +463,7 @@ def start_migrations_view(request: HttpRequest) -> HttpResponse:
     try:
         services.start_fleet_migration(actor=Actor.from_request(request))
     except services.ActionRefused as refused:
-        messages.error(request, str(refused))
+        refusal_message(request, refused)
     else:
         messages.success(request, _("The fleet migration has been queued."))
     return redirect("platform:migrations")
@@ -479,7 +476,7 @@ def retry_migration_view(request: HttpRequest, row_id: int) -> HttpResponse:
     try:
         services.retry_city_migration(actor=Actor.from_request(request), row=row)
     except services.ActionRefused as refused:
-        messages.error(request, str(refused))
+        refusal_message(request, refused)
     else:
         messages.success(request, _("The city's migration has been queued again."))
     return redirect("platform:migrations")
@@ -514,7 +511,7 @@ def announcements_view(request: HttpRequest) -> HttpResponse:
                 city_ids=city_ids,
             )
         except services.ActionRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             messages.success(request, _("The announcement is shown on the chosen portals."))
             return redirect("platform:announcements")
@@ -574,9 +571,9 @@ def restore_view(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except ArchiveRefused as refused:
-            form.add_error("archive", str(refused))
+            refusal_to_form(form, refused, field="archive")
         except SlugRefused as refused:
-            form.add_error("slug", refused.reason)
+            refusal_to_form(form, refused, field="slug")
         else:
             messages.success(request, _("The city was restored from the archive."))
             return redirect("platform:city", slug=city.slug)
@@ -603,10 +600,8 @@ def _city_action(
     if request.method == "POST" and form.is_valid():
         try:
             perform(Actor.from_request(request), form)
-        except billing.BillingRefused as refused:
-            form.add_error(None, refused.message)
-        except (TemplateRefused, onboarding.PartnerRefused, services.ActionRefused) as refused:
-            form.add_error(None, str(refused))
+        except Refused as refused:
+            refusal_to_form(form, refused)
         else:
             messages.success(request, done)
             return redirect("platform:city", slug=city.slug)
@@ -873,7 +868,7 @@ def invite_partner_view(request: HttpRequest, pk: int) -> HttpResponse:
                 invited_by=request.user,  # type: ignore[arg-type]  # operator_required: a User
             )
         except onboarding.PartnerRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             messages.success(
                 request,
@@ -1028,7 +1023,7 @@ def retire_template_view(request: HttpRequest, code: str) -> HttpResponse:
                 actor=Actor.from_request(request), code=code, reason=form.cleaned_data["reason"]
             )
         except TemplateRefused as refused:
-            form.add_error(None, str(refused))
+            refusal_to_form(form, refused)
         else:
             messages.success(request, _("The template is no longer offered to new cities."))
             return redirect("platform:templates")

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ratusz.errors import Refused
 from ratusz.tenants import dns
 from ratusz.tenants.entitlements import FeatureNotAllowed, entitlements_for
 from ratusz.tenants.models import City, Domain
@@ -36,8 +37,10 @@ MAX_CUSTOM_DOMAINS = 5
 CHALLENGE_LABEL = "_ratusz-challenge"
 
 
-class DomainRefused(ValueError):
+class DomainRefused(Refused, ValueError):
     """A domain we cannot add, verify or remove; the message says why, for a person."""
+
+    code = "domain_refused"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ratusz.errors import Refused
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import City
 
@@ -79,8 +80,10 @@ class Entitlements:
         return None if value is None else int(value)
 
 
-class LimitReached(Exception):
+class LimitReached(Refused):
     """An action that would go past a limit; `message` names it and says how to raise it."""
+
+    code = "limit_reached"
 
     def __init__(self, name: str, limit: int, used: int) -> None:
         self.name, self.limit, self.used = name, limit, used
@@ -91,7 +94,9 @@ class LimitReached(Exception):
         super().__init__(self.message)
 
 
-class FeatureNotAllowed(Exception):
+class FeatureNotAllowed(Refused):
+    code = "feature_not_allowed"
+
     def __init__(self, feature: str) -> None:
         self.feature = feature
         self.message = _(

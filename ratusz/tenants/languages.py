@@ -9,12 +9,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ratusz.errors import Refused
 from ratusz.tenants.models import City
 from ratusz.tenants.routing import forget_city
 
 
-class LanguagesRefused(ValueError):
+class LanguagesRefused(Refused, ValueError):
     """A choice of languages we cannot serve; the message says why, for a person."""
+
+    code = "languages_refused"
 
 
 def supported_languages() -> list[str]:

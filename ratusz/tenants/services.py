@@ -17,6 +17,7 @@ from django_tenants.utils import quote_schema_name
 
 from ratusz.accounts.models import Role
 from ratusz.accounts.services import create_invitation
+from ratusz.errors import Refused
 from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.cache import forget_city_cache
@@ -32,8 +33,10 @@ from ratusz.tenants.spares import refill_after_commit, take_spare
 logger = logging.getLogger(__name__)
 
 
-class ProvisioningRefused(ValueError):
+class ProvisioningRefused(Refused, ValueError):
     """Input that cannot make a city; `errors` maps each field to a reason for a person."""
+
+    code = "provisioning_refused"
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in errors.items()))
@@ -211,8 +214,8 @@ def open_city(*, city: City) -> City:
     return city
 
 
-class TransitionRefused(ValueError):
-    pass
+class TransitionRefused(Refused, ValueError):
+    code = "transition_refused"
 
 
 def change_city_status(*, city: City, status: str) -> City:
@@ -297,8 +300,10 @@ def purge_city(*, city: City, remove_files: bool = False) -> None:
 DELETION_GRACE = timedelta(days=30)
 
 
-class CityChangeRefused(ValueError):
+class CityChangeRefused(Refused, ValueError):
     """A change to a city that cannot be made; the message says why, for a person."""
+
+    code = "city_change_refused"
 
 
 def soft_delete_city(*, city: City, grace: timedelta = DELETION_GRACE) -> City:

@@ -8,6 +8,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ratusz.errors import Refused
+
 SLUG_MIN = 3
 SLUG_MAX = 40
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -29,8 +31,10 @@ _TRANSLITERATION = str.maketrans(
 )
 
 
-class SlugRefused(ValueError):
+class SlugRefused(Refused, ValueError):
     """A subdomain that cannot be used, with the reason in words a person understands."""
+
+    code = "slug_refused"
 
     def __init__(self, slug: str, reason: str) -> None:
         super().__init__(reason)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.selectors import support_email_domain, totp_code_is_right
 from ratusz.counters import count, peek
+from ratusz.errors import Refused
 from ratusz.tenants.context import city_context, control_plane
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, Domain, SupportGrant
@@ -36,12 +37,16 @@ SUPPORT_ENTRY_PATH = "/support/enter/{token}/"
 WRONG_CODES_PER_LINK = 5
 
 
-class SupportAccessRefused(ValueError):
+class SupportAccessRefused(Refused, ValueError):
     """A grant that cannot be given or used; the message says why, for a person."""
+
+    code = "support_access_refused"
 
 
 class WrongSupportCode(SupportAccessRefused):
     """The link is good but the operator's code was not: the form asks again."""
+
+    code = "wrong_support_code"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ratusz.errors import Refused
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -116,8 +118,12 @@ class Detected:
     height: int = 0
 
 
-class UploadRefused(forms.ValidationError):
+# A form's ValidationError first (its `message` is a template that `messages` fills with
+# `params`), a Refused too: mypy sees the two kinds of `message`.
+class UploadRefused(forms.ValidationError, Refused):  # type: ignore[misc]
     """A file that cannot be accepted; the message says why, in the person's language."""
+
+    code = "upload_refused"
 
 
 def _name(upload: Any) -> str:

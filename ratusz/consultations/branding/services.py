@@ -23,13 +23,16 @@ from ratusz.consultations.branding.page_templates import standard_pages
 from ratusz.consultations.branding.selectors import forget_branding
 from ratusz.consultations.models import PortalSettings
 from ratusz.consultations.richtext import sanitize
+from ratusz.errors import Refused
 from ratusz.tenants.context import current_schema, schema_context
 
 IMAGE_FIELDS = ("logo", "favicon", "header_image", "social_image")
 
 
-class BrandingRefused(ValueError):
+class BrandingRefused(Refused, ValueError):
     """A change that would break the portal (unreadable colours...), with the reason."""
+
+    code = "branding_refused"
 
 
 def _text_hex(choice: str) -> str:

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ratusz import errors
 from ratusz.accounts.models import User
 from ratusz.consultations.ideation.events import IdeaEvent, announce
 from ratusz.consultations.ideation.models import (
@@ -41,8 +42,10 @@ class NotAllowed(PermissionError):
         self.decision = decision
 
 
-class Refused(ValueError):
+class Refused(errors.Refused, ValueError):
     """The request cannot be carried out as asked; the message says why."""
+
+    code = "ideation_refused"
 
 
 def _require(decision: Decision) -> None:

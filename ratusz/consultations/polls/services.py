@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ratusz import errors
 from ratusz.accounts.models import User
 from ratusz.consultations.methods import Action
 from ratusz.consultations.models import Phase
@@ -22,8 +23,10 @@ class NotAllowed(PermissionError):
         self.decision = decision
 
 
-class Refused(ValueError):
+class Refused(errors.Refused, ValueError):
     """The request cannot be carried out as asked; the message says why."""
+
+    code = "poll_refused"
 
 
 def add_poll(

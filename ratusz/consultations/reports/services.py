@@ -21,6 +21,7 @@ from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.files import write_csv, write_xlsx
 from ratusz.consultations.reports.models import Export, ExportFormat, ExportStatus
 from ratusz.consultations.reports.selectors import scope_for
+from ratusz.errors import Refused
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,10 @@ EXPORT_VALIDITY = timedelta(hours=24)
 PROGRESS_STEPS = 20
 
 
-class ExportRefused(ValueError):
+class ExportRefused(Refused, ValueError):
     """The export cannot be made as asked; the message says why."""
+
+    code = "export_refused"
 
 
 def request_export(

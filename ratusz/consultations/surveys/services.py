@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ratusz import errors
 from ratusz.accounts.models import User
 from ratusz.consultations.methods import Action
 from ratusz.consultations.models import Phase
@@ -45,8 +46,10 @@ class NotAllowed(PermissionError):
         self.decision = decision
 
 
-class Refused(ValueError):
+class Refused(errors.Refused, ValueError):
     """The request cannot be carried out as asked; the message says why."""
+
+    code = "survey_refused"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ratusz import errors
 from ratusz.accounts.models import User
 from ratusz.consultations.ideation.models import Idea, Visibility
 from ratusz.consultations.methods import Action
@@ -54,8 +55,10 @@ class NotAllowed(PermissionError):
         self.decision = decision
 
 
-class Refused(ValueError):
+class Refused(errors.Refused, ValueError):
     """The request cannot be carried out as asked; the message says why."""
+
+    code = "voting_refused"
 
 
 def _require_vote(user: User, phase: Phase) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ratusz.billing import gateway
+from ratusz.errors import Refused
 
 
 class Command(BaseCommand):
@@ -19,8 +20,8 @@ class Command(BaseCommand):
             raise CommandError("STRIPE_SECRET_KEY is not set: billing runs in manual mode.")
         try:
             report = gateway.sync_plans()
-        except (gateway.StripeUnavailable, gateway.StripeRefused) as exc:
-            raise CommandError(exc.message) from exc
+        except Refused as refused:
+            raise CommandError(refused.message) from refused
         self.stdout.write(
             f"products created: {report.products_created}, updated: {report.products_updated}; "
             f"prices created: {report.prices_created}, unchanged: {report.unchanged}"
