@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name as q
 
 from ratusz.errors import Refused
-from ratusz.platform.audit import Actor, record
+from ratusz.platform.audit import Actor, Audit, audited, record
 from ratusz.platform.models import CityExport, RunStatus
 from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
@@ -147,18 +147,18 @@ def write_archive(city: City, target: IO[bytes]) -> dict[str, Any]:
     return manifest
 
 
-def request_export(*, actor: Actor, city: City) -> CityExport:
+@audited("city.export")
+def request_export(audit: Audit, *, actor: Actor, city: City) -> CityExport:
     from ratusz.platform import tasks
 
-    with transaction.atomic():
-        export = CityExport.objects.create(
-            city_id=city.pk, city_slug=city.slug, requested_by_id=actor.id
-        )
-        record(actor=actor, action="city.export", city=city, after={"export": export.pk})
-        export_id = export.pk
-        transaction.on_commit(
-            lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.export_city, export_id)
-        )
+    export = CityExport.objects.create(
+        city_id=city.pk, city_slug=city.slug, requested_by_id=actor.id
+    )
+    audit.after = {"export": export.pk}
+    export_id = export.pk
+    transaction.on_commit(
+        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.export_city, export_id)
+    )
     return export
 
 

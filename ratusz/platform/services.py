@@ -17,12 +17,11 @@ from ratusz.billing import gateway
 from ratusz.billing import selectors as billing_selectors
 from ratusz.billing import services as billing
 from ratusz.billing.models import BillingAccount, Credit, Invoice, Payment
-from ratusz.errors import Refused
 from ratusz.onboarding import selectors as onboarding_selectors
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import retire_template, save_city_as_template
 from ratusz.onboarding.models import CityTemplate, PartnerOrganisation, Signup
-from ratusz.platform.audit import Actor, city_snapshot, record
+from ratusz.platform.audit import ActionRefused, Actor, Audit, audited
 from ratusz.platform.models import FleetMigration, FleetMigrationCity, RunStatus
 from ratusz.tenants import domains as custom_domains
 from ratusz.tenants import services as tenants
@@ -33,114 +32,57 @@ from ratusz.tenants.support import IssuedGrant, grant_support_access
 from ratusz.tenants.tasks import enqueue_for_city
 
 
-class ActionRefused(Refused, ValueError):
-    """An operator action that cannot be done; the message says why."""
-
-    code = "action_refused"
-
-
-def _locked(city: City) -> City:
-    return City.objects.select_for_update().get(pk=city.pk)
-
-
-def _change_status(
-    *, actor: Actor, city: City, status: str | None, action: str, reason: str
-) -> City:
+def _change_status(audit: Audit, *, city: City, status: str | None) -> City:
     """Move the city to `status` (None: reactivate it in the open state it left)."""
-    with transaction.atomic():
-        before = city_snapshot(_locked(city))
-        if before["deleted_at"] is not None:
-            raise ActionRefused(_("This city is deleted: restore it first."))
-        try:
-            if status is None:
-                changed = tenants.reactivate_city(city=city)
-            else:
-                changed = tenants.change_city_status(city=city, status=status)
-        except tenants.TransitionRefused as refused:
-            raise ActionRefused(str(refused)) from refused
-        record(
-            actor=actor,
-            action=action,
-            city=changed,
-            before=before,
-            after=city_snapshot(changed),
-            reason=reason,
-        )
-    return changed
+    if audit.lock_city(city).deleted_at is not None:
+        raise ActionRefused(_("This city is deleted: restore it first."))
+    if status is None:
+        return audit.changed(tenants.reactivate_city(city=city))
+    return audit.changed(tenants.change_city_status(city=city, status=status))
 
 
-def suspend_city(*, actor: Actor, city: City, reason: str = "") -> City:
-    return _change_status(
-        actor=actor, city=city, status=CityStatus.SUSPENDED, action="city.suspend", reason=reason
-    )
+@audited("city.suspend")
+def suspend_city(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> City:
+    return _change_status(audit, city=city, status=CityStatus.SUSPENDED)
 
 
-def reactivate_city(*, actor: Actor, city: City, reason: str = "") -> City:
+@audited("city.reactivate")
+def reactivate_city(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> City:
     """Reopen a suspended or archived city as it was: a trial stays a trial."""
-    return _change_status(
-        actor=actor, city=city, status=None, action="city.reactivate", reason=reason
-    )
+    return _change_status(audit, city=city, status=None)
 
 
-def archive_city(*, actor: Actor, city: City, reason: str = "") -> City:
-    return _change_status(
-        actor=actor, city=city, status=CityStatus.ARCHIVED, action="city.archive", reason=reason
-    )
+@audited("city.archive")
+def archive_city(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> City:
+    return _change_status(audit, city=city, status=CityStatus.ARCHIVED)
 
 
+@audited("city.delete")
 def delete_city(
-    *, actor: Actor, city: City, reason: str = "", grace: timedelta = tenants.DELETION_GRACE
+    audit: Audit,
+    *,
+    actor: Actor,
+    city: City,
+    reason: str = "",
+    grace: timedelta = tenants.DELETION_GRACE,
 ) -> City:
-    with transaction.atomic():
-        before = city_snapshot(_locked(city))
-        try:
-            deleted = tenants.soft_delete_city(city=city, grace=grace)
-        except tenants.CityChangeRefused as refused:
-            raise ActionRefused(str(refused)) from refused
-        record(
-            actor=actor,
-            action="city.delete",
-            city=deleted,
-            before=before,
-            after=city_snapshot(deleted),
-            reason=reason,
-        )
-    return deleted
+    audit.lock_city(city)
+    return audit.changed(tenants.soft_delete_city(city=city, grace=grace))
 
 
-def restore_city(*, actor: Actor, city: City, reason: str = "") -> City:
-    with transaction.atomic():
-        before = city_snapshot(_locked(city))
-        try:
-            restored = tenants.restore_deleted_city(city=city)
-        except tenants.CityChangeRefused as refused:
-            raise ActionRefused(str(refused)) from refused
-        record(
-            actor=actor,
-            action="city.restore",
-            city=restored,
-            before=before,
-            after=city_snapshot(restored),
-            reason=reason,
-        )
-    return restored
+@audited("city.restore")
+def restore_city(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> City:
+    audit.lock_city(city)
+    return audit.changed(tenants.restore_deleted_city(city=city))
 
 
-def purge_deleted_city(*, actor: Actor, city: City, reason: str = "") -> None:
+@audited("city.purge")
+def purge_deleted_city(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> None:
     """Remove a soft-deleted city for good, grace period or not (operators decide)."""
-    with transaction.atomic():
-        locked = _locked(city)
-        if locked.deleted_at is None:
-            raise ActionRefused(_("Only a deleted city can be purged: delete it first."))
-        record(
-            actor=actor,
-            action="city.purge",
-            city=locked,
-            before=city_snapshot(locked),
-            after={},
-            reason=reason,
-        )
-        tenants.purge_city(city=locked, remove_files=True)
+    locked = audit.lock_city(city)
+    if locked.deleted_at is None:
+        raise ActionRefused(_("Only a deleted city can be purged: delete it first."))
+    tenants.purge_city(city=locked, remove_files=True)
 
 
 def purge_due_cities(*, actor: Actor) -> list[str]:
@@ -152,7 +94,9 @@ def purge_due_cities(*, actor: Actor) -> list[str]:
     return purged
 
 
+@audited("city.entitlements")
 def change_entitlements(
+    audit: Audit,
     *,
     actor: Actor,
     city: City,
@@ -161,69 +105,38 @@ def change_entitlements(
     features: Mapping[str, bool],
     reason: str = "",
 ) -> City:
-    with transaction.atomic():
-        locked = _locked(city)
-        before = city_snapshot(locked)
-        changed = set_entitlements(city=locked, plan=plan, limits=limits, features=features)
-        record(
-            actor=actor,
-            action="city.entitlements",
-            city=changed,
-            before=before,
-            after=city_snapshot(changed),
-            reason=reason,
-        )
-    return changed
+    locked = audit.lock_city(city)
+    return audit.changed(set_entitlements(city=locked, plan=plan, limits=limits, features=features))
 
 
-def rename_city(*, actor: Actor, city: City, slug: str, reason: str = "") -> City:
+@audited("city.rename")
+def rename_city(audit: Audit, *, actor: Actor, city: City, slug: str, reason: str = "") -> City:
     """Raises ratusz.tenants.slugs.SlugRefused with the reason (taken, reserved, malformed)."""
-    with transaction.atomic():
-        before = city_snapshot(_locked(city))
-        renamed = tenants.rename_city_slug(city=city, slug=slug)
-        record(
-            actor=actor,
-            action="city.rename",
-            city=renamed,
-            before=before,
-            after=city_snapshot(renamed),
-            reason=reason,
-        )
-    return renamed
+    audit.lock_city(city)
+    return audit.changed(tenants.rename_city_slug(city=city, slug=slug))
 
 
-def remove_city_domain(*, actor: Actor, domain: Domain, reason: str = "") -> None:
-    with transaction.atomic():
-        city = _locked(domain.tenant)
-        try:
-            tenants.remove_domain(domain=domain)
-        except tenants.CityChangeRefused as refused:
-            raise ActionRefused(str(refused)) from refused
-        record(
-            actor=actor,
-            action="domain.remove",
-            city=city,
-            before={"domain": domain.domain},
-            reason=reason,
-        )
+@audited("domain.remove")
+def remove_city_domain(audit: Audit, *, actor: Actor, domain: Domain, reason: str = "") -> None:
+    audit.lock_city(domain.tenant)
+    audit.before = {"domain": domain.domain}
+    tenants.remove_domain(domain=domain)
 
 
-def add_city_domain(*, actor: Actor, city: City, host: str, reason: str = "") -> Domain:
+@audited("domain.add")
+def add_city_domain(
+    audit: Audit, *, actor: Actor, city: City, host: str, reason: str = ""
+) -> Domain:
     """Add one of the city's own domains, unverified. Raises
     ratusz.tenants.domains.DomainRefused or ratusz.tenants.entitlements.FeatureNotAllowed."""
-    with transaction.atomic():
-        added = custom_domains.add_custom_domain(city_id=city.pk, domain=host)
-        record(
-            actor=actor,
-            action="domain.add",
-            city=city,
-            after={"domain": added.domain},
-            reason=reason,
-        )
+    added = custom_domains.add_custom_domain(city_id=city.pk, domain=host)
+    audit.after = {"domain": added.domain}
     return added
 
 
+@audited("domain.verify")
 def verify_city_domain(
+    audit: Audit,
     *,
     actor: Actor,
     domain: Domain,
@@ -235,96 +148,86 @@ def verify_city_domain(
     The DNS lookups run inside the transaction: tenants' verify_custom_domain both looks up
     and marks the domain verified, with no separate lookup step to call first. It takes no
     row lock before its lookups, so the open transaction blocks nobody while they run."""
-    city = domain.tenant
-    before = {"domain": domain.domain, "verified_at": domain.verified_at}
-    with transaction.atomic():
-        result = custom_domains.verify_custom_domain(city_id=city.pk, domain_id=domain.pk)
-        record(
-            actor=actor,
-            action="domain.verify",
-            city=city,
-            before=before,
-            after={
-                "domain": domain.domain,
-                "verified": result.verified,
-                "verified_at": result.domain.verified_at,
-            },
-            reason=reason,
-        )
+    city = audit.city = domain.tenant
+    audit.before = {"domain": domain.domain, "verified_at": domain.verified_at}
+    result = custom_domains.verify_custom_domain(city_id=city.pk, domain_id=domain.pk)
+    audit.after = {
+        "domain": domain.domain,
+        "verified": result.verified,
+        "verified_at": result.domain.verified_at,
+    }
     return result
 
 
+@audited("city.support_access")
 def grant_support(
-    *, actor: Actor, city: City, reason: str, duration: timedelta = timedelta(hours=1)
+    audit: Audit,
+    *,
+    actor: Actor,
+    city: City,
+    reason: str,
+    duration: timedelta = timedelta(hours=1),
 ) -> IssuedGrant:
     """Raises ratusz.tenants.support.SupportAccessRefused (no reason, duration out of range)."""
     if actor.id is None:
         raise ActionRefused(_("Support access is given to a person."))
-    with transaction.atomic():
-        issued = grant_support_access(
-            city=city,
-            operator_id=actor.id,
-            operator_email=actor.email,
-            reason=reason,
-            duration=duration,
-        )
-        record(
-            actor=actor,
-            action="city.support_access",
-            city=city,
-            after={"grant": issued.grant.pk, "expires_at": issued.grant.expires_at},
-            reason=reason,
-        )
+    issued = grant_support_access(
+        city=city,
+        operator_id=actor.id,
+        operator_email=actor.email,
+        reason=reason,
+        duration=duration,
+    )
+    audit.after = {"grant": issued.grant.pk, "expires_at": issued.grant.expires_at}
     return issued
 
 
 # --- Fleet migrations --------------------------------------------------------------------
 
 
-def start_fleet_migration(*, actor: Actor) -> FleetMigration:
+@audited("fleet.migrate")
+def start_fleet_migration(audit: Audit, *, actor: Actor) -> FleetMigration:
     """Queue a migration of the public and template schemas and then of every city."""
     from ratusz.platform import tasks
 
-    with transaction.atomic():
-        if FleetMigration.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
-            raise ActionRefused(_("A fleet migration is already running."))
-        run = FleetMigration.objects.create(started_by_id=actor.id, started_by_email=actor.email)
-        record(actor=actor, action="fleet.migrate", after={"run": run.pk})
-        run_id = run.pk
-        transaction.on_commit(
-            lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.run_fleet_migration, run_id)
-        )
+    if FleetMigration.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        raise ActionRefused(_("A fleet migration is already running."))
+    run = FleetMigration.objects.create(started_by_id=actor.id, started_by_email=actor.email)
+    audit.after = {"run": run.pk}
+    run_id = run.pk
+    transaction.on_commit(
+        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.run_fleet_migration, run_id)
+    )
     return run
 
 
-def retry_city_migration(*, actor: Actor, row: FleetMigrationCity) -> FleetMigrationCity:
+@audited("fleet.migrate_retry")
+def retry_city_migration(
+    audit: Audit, *, actor: Actor, row: FleetMigrationCity
+) -> FleetMigrationCity:
     from ratusz.platform import tasks
 
-    with transaction.atomic():
-        locked = FleetMigrationCity.objects.select_for_update().get(pk=row.pk)
-        if locked.status != RunStatus.FAILED:
-            raise ActionRefused(_("Only a city whose migration failed can be retried."))
-        locked.status = RunStatus.QUEUED
-        locked.error = ""
-        locked.save(update_fields=["status", "error", "updated_at"])
-        city = City.objects.filter(pk=locked.city_id).first()
-        record(
-            actor=actor,
-            action="fleet.migrate_retry",
-            city=city,
-            after={"run": locked.run_id, "schema": locked.schema_name},
-        )
-        row_id = locked.pk
-        transaction.on_commit(
-            lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.migrate_one_city, row_id)
-        )
+    locked = FleetMigrationCity.objects.select_for_update().get(pk=row.pk)
+    if locked.status != RunStatus.FAILED:
+        raise ActionRefused(_("Only a city whose migration failed can be retried."))
+    locked.status = RunStatus.QUEUED
+    locked.error = ""
+    locked.save(update_fields=["status", "error", "updated_at"])
+    audit.city = City.objects.filter(pk=locked.city_id).first()
+    audit.after = {"run": locked.run_id, "schema": locked.schema_name}
+    row_id = locked.pk
+    transaction.on_commit(
+        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.migrate_one_city, row_id)
+    )
     return locked
 
 
 # --- Announcements -------------------------------------------------------------------------
 
 
+@audited("announcement.broadcast")
 def broadcast_announcement(
+    audit: Audit,
     *,
     actor: Actor,
     message: dict[str, str],
@@ -341,42 +244,37 @@ def broadcast_announcement(
         raise ActionRefused(_("The announcement must end after it starts."))
     if city_ids is not None and not city_ids:
         raise ActionRefused(_("No city matches the chosen filters."))
-    with transaction.atomic():
-        announcement = Announcement.objects.create(
-            message=texts,
-            level=level,
-            all_cities=city_ids is None,
-            city_ids=sorted(city_ids or []),
-            starts_at=starts_at,
-            ends_at=ends_at,
-            created_by_id=actor.id,
-        )
-        record(
-            actor=actor,
-            action="announcement.broadcast",
-            after={
-                "announcement": announcement.pk,
-                "message": texts,
-                "cities": "all" if city_ids is None else len(city_ids),
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-            },
-        )
-        transaction.on_commit(forget_announcements)
+    announcement = Announcement.objects.create(
+        message=texts,
+        level=level,
+        all_cities=city_ids is None,
+        city_ids=sorted(city_ids or []),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by_id=actor.id,
+    )
+    audit.after = {
+        "announcement": announcement.pk,
+        "message": texts,
+        "cities": "all" if city_ids is None else len(city_ids),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
+    transaction.on_commit(forget_announcements)
     return announcement
 
 
-def withdraw_announcement(*, actor: Actor, announcement: Announcement) -> Announcement:
-    with transaction.atomic():
-        if announcement.withdrawn_at is None:
-            announcement.withdrawn_at = timezone.now()
-            announcement.save(update_fields=["withdrawn_at"])
-            record(
-                actor=actor,
-                action="announcement.withdraw",
-                after={"announcement": announcement.pk},
-            )
-            transaction.on_commit(forget_announcements)
+@audited("announcement.withdraw")
+def withdraw_announcement(
+    audit: Audit, *, actor: Actor, announcement: Announcement
+) -> Announcement:
+    if announcement.withdrawn_at is not None:
+        audit.skip()  # withdrawn already: nothing to do, nothing to record
+        return announcement
+    announcement.withdrawn_at = timezone.now()
+    announcement.save(update_fields=["withdrawn_at"])
+    audit.after = {"announcement": announcement.pk}
+    transaction.on_commit(forget_announcements)
     return announcement
 
 
@@ -402,67 +300,54 @@ def _refuse_if_billed_through_stripe(city: City) -> None:
         )
 
 
+@audited("billing.credit")
 def grant_city_credit(
-    *, actor: Actor, city: City, amount: int, currency: str, reason: str
+    audit: Audit, *, actor: Actor, city: City, amount: int, currency: str, reason: str
 ) -> Credit:
     """Raises ratusz.billing.services.BillingRefused (no amount, no reason)."""
-    with transaction.atomic():
-        credit = billing.grant_credit(
-            city=city, amount=amount, currency=currency, reason=reason, actor=actor.email
-        )
-        record(
-            actor=actor,
-            action="billing.credit",
-            city=city,
-            after={"credit": credit.pk, "amount": credit.amount, "currency": credit.currency},
-            reason=credit.reason,
-        )
+    credit = billing.grant_credit(
+        city=city, amount=amount, currency=currency, reason=reason, actor=actor.email
+    )
+    audit.after = {"credit": credit.pk, "amount": credit.amount, "currency": credit.currency}
+    audit.reason = credit.reason
     return credit
 
 
-def extend_city_trial(*, actor: Actor, city: City, days: int, reason: str = "") -> BillingAccount:
-    """Raises ratusz.billing.services.BillingRefused (days out of range)."""
-    with transaction.atomic():
-        before = billing_selectors.trial_ends_at(city, billing_selectors.account_for(city.pk))
-        account = billing.extend_trial(city=city, days=days, actor=actor.email)
-        record(
-            actor=actor,
-            action="billing.extend_trial",
-            city=city,
-            before={"trial_ends_at": before},
-            after={"trial_ends_at": account.trial_ends_at, "days": days},
-            reason=reason,
-        )
-    return account
-
-
-def mark_city_billed_outside_stripe(
-    *, actor: Actor, city: City, billed: bool, note: str = ""
+@audited("billing.extend_trial")
+def extend_city_trial(
+    audit: Audit, *, actor: Actor, city: City, days: int, reason: str = ""
 ) -> BillingAccount:
-    with transaction.atomic():
-        current = billing_selectors.account_for(city.pk)
-        before = {
-            "billed_outside_stripe": bool(current and current.billed_outside_stripe),
-            "note": current.outside_note if current else "",
-        }
-        account = billing.mark_billed_outside_stripe(
-            city=city, billed=billed, note=note, actor=actor.email
-        )
-        record(
-            actor=actor,
-            action="billing.outside_stripe",
-            city=city,
-            before=before,
-            after={
-                "billed_outside_stripe": account.billed_outside_stripe,
-                "note": account.outside_note,
-            },
-            reason=account.outside_note,
-        )
+    """Raises ratusz.billing.services.BillingRefused (days out of range)."""
+    before = billing_selectors.trial_ends_at(city, billing_selectors.account_for(city.pk))
+    account = billing.extend_trial(city=city, days=days, actor=actor.email)
+    audit.before = {"trial_ends_at": before}
+    audit.after = {"trial_ends_at": account.trial_ends_at, "days": days}
     return account
 
 
+@audited("billing.outside_stripe")
+def mark_city_billed_outside_stripe(
+    audit: Audit, *, actor: Actor, city: City, billed: bool, note: str = ""
+) -> BillingAccount:
+    current = billing_selectors.account_for(city.pk)
+    audit.before = {
+        "billed_outside_stripe": bool(current and current.billed_outside_stripe),
+        "note": current.outside_note if current else "",
+    }
+    account = billing.mark_billed_outside_stripe(
+        city=city, billed=billed, note=note, actor=actor.email
+    )
+    audit.after = {
+        "billed_outside_stripe": account.billed_outside_stripe,
+        "note": account.outside_note,
+    }
+    audit.reason = account.outside_note
+    return account
+
+
+@audited("billing.invoice")
 def record_city_invoice(
+    audit: Audit,
     *,
     actor: Actor,
     city: City,
@@ -476,34 +361,30 @@ def record_city_invoice(
 ) -> Invoice:
     """An invoice issued outside Stripe. Raises ratusz.billing.services.BillingRefused (the
     city is billed through Stripe, the number is taken, the amount is not positive)."""
-    with transaction.atomic():
-        _refuse_if_billed_through_stripe(city)
-        invoice = billing.record_invoice(
-            city=city,
-            number=number,
-            amount=amount,
-            currency=currency,
-            issued_at=issued_at,
-            due_at=due_at,
-            description=description,
-            pdf_url=pdf_url,
-            actor=actor.email,
-        )
-        record(
-            actor=actor,
-            action="billing.invoice",
-            city=city,
-            after={
-                "invoice": invoice.pk,
-                "number": invoice.number,
-                "amount": invoice.amount_due,
-                "currency": invoice.currency,
-            },
-        )
+    _refuse_if_billed_through_stripe(city)
+    invoice = billing.record_invoice(
+        city=city,
+        number=number,
+        amount=amount,
+        currency=currency,
+        issued_at=issued_at,
+        due_at=due_at,
+        description=description,
+        pdf_url=pdf_url,
+        actor=actor.email,
+    )
+    audit.after = {
+        "invoice": invoice.pk,
+        "number": invoice.number,
+        "amount": invoice.amount_due,
+        "currency": invoice.currency,
+    }
     return invoice
 
 
+@audited("billing.payment")
 def record_city_payment(
+    audit: Audit,
     *,
     actor: Actor,
     city: City,
@@ -514,30 +395,26 @@ def record_city_payment(
 ) -> Payment:
     """A payment against one of the city's invoices (`invoice` is refreshed). Raises
     ratusz.billing.services.BillingRefused (billed through Stripe, invoice closed...)."""
-    with transaction.atomic():
-        _refuse_if_billed_through_stripe(city)
-        payment = billing.record_payment(
-            invoice=invoice, amount=amount, paid_at=paid_at, reference=reference, actor=actor.email
-        )
-        record(
-            actor=actor,
-            action="billing.payment",
-            city=city,
-            after={
-                "invoice": invoice.pk,
-                "number": invoice.number,
-                "amount": payment.amount,
-                "invoice_status": invoice.status,
-            },
-            reason=payment.reference,
-        )
+    _refuse_if_billed_through_stripe(city)
+    payment = billing.record_payment(
+        invoice=invoice, amount=amount, paid_at=paid_at, reference=reference, actor=actor.email
+    )
+    audit.after = {
+        "invoice": invoice.pk,
+        "number": invoice.number,
+        "amount": payment.amount,
+        "invoice_status": invoice.status,
+    }
+    audit.reason = payment.reference
     return payment
 
 
 # --- Onboarding of a city ------------------------------------------------------------------
 
 
+@audited("template.save")
 def save_city_template(
+    audit: Audit,
     *,
     actor: Actor,
     city: City,
@@ -547,87 +424,70 @@ def save_city_template(
 ) -> CityTemplate:
     """New cities can start from this city's content. Raises
     ratusz.onboarding.city_templates.TemplateRefused (code taken or built in)."""
-    with transaction.atomic():
-        template = save_city_as_template(
-            city=onboarding_selectors.city_ref(city),
-            code=code,
-            name=name,
-            description=description or {},
-        )
-        record(
-            actor=actor,
-            action="template.save",
-            city=city,
-            after={"code": template.code, "name": template.name},
-        )
+    template = save_city_as_template(
+        city=onboarding_selectors.city_ref(city),
+        code=code,
+        name=name,
+        description=description or {},
+    )
+    audit.after = {"code": template.code, "name": template.name}
     return template
 
 
-def retire_city_template(*, actor: Actor, code: str, reason: str = "") -> CityTemplate:
+@audited("template.retire")
+def retire_city_template(
+    audit: Audit, *, actor: Actor, code: str, reason: str = ""
+) -> CityTemplate:
     """Raises ratusz.onboarding.city_templates.TemplateRefused (no such template)."""
-    with transaction.atomic():
-        retired = retire_template(code=code)
-        record(
-            actor=actor,
-            action="template.retire",
-            after={"code": retired.code, "retired_at": retired.retired_at},
-            reason=reason,
-        )
+    retired = retire_template(code=code)
+    audit.after = {"code": retired.code, "retired_at": retired.retired_at}
     return retired
 
 
-def resend_city_sign_in(*, actor: Actor, city: City, reason: str = "") -> Signup:
+@audited("onboarding.resend_sign_in")
+def resend_city_sign_in(audit: Audit, *, actor: Actor, city: City, reason: str = "") -> Signup:
     """E-mail the city's first administrator a new sign-in link; returns the sign-up it
     came from. Raises ActionRefused when there is no such administrator to e-mail."""
-    with transaction.atomic():
-        signup = Signup.objects.filter(city_id=city.pk).first()
-        if signup is None:
-            raise ActionRefused(
-                _(
-                    "This city was not made through the sign-up wizard: there is no first "
-                    "administrator to e-mail. Invite one from the city's back office instead."
-                )
+    signup = Signup.objects.filter(city_id=city.pk).first()
+    if signup is None:
+        raise ActionRefused(
+            _(
+                "This city was not made through the sign-up wizard: there is no first "
+                "administrator to e-mail. Invite one from the city's back office instead."
             )
-        try:
-            onboarding.resend_sign_in_email(city=city)
-        except User.DoesNotExist as error:  # the administrator's account is gone from the city
-            raise ActionRefused(
-                _("The city's first administrator (%(email)s) no longer has an account.")
-                % {"email": signup.admin_email}
-            ) from error
-        record(
-            actor=actor,
-            action="onboarding.resend_sign_in",
-            city=city,
-            after={"email": signup.admin_email},
-            reason=reason,
         )
+    try:
+        onboarding.resend_sign_in_email(city=city)
+    except User.DoesNotExist as error:  # the administrator's account is gone from the city
+        raise ActionRefused(
+            _("The city's first administrator (%(email)s) no longer has an account.")
+            % {"email": signup.admin_email}
+        ) from error
+    audit.after = {"email": signup.admin_email}
     return signup
 
 
 # --- Partners ------------------------------------------------------------------------------
 
 
+@audited("partner.create")
 def add_partner_organisation(
-    *, actor: Actor, name: str, commission_rate: Decimal
+    audit: Audit, *, actor: Actor, name: str, commission_rate: Decimal
 ) -> PartnerOrganisation:
-    with transaction.atomic():
-        organisation = onboarding.create_partner_organisation(name=name)
-        organisation.commission_rate = commission_rate
-        organisation.save(update_fields=["commission_rate"])
-        record(
-            actor=actor,
-            action="partner.create",
-            after={
-                "organisation": organisation.pk,
-                "name": organisation.name,
-                "commission_rate": organisation.commission_rate,
-            },
-        )
+    organisation = onboarding.create_partner_organisation(name=name)
+    organisation.commission_rate = commission_rate
+    organisation.save(update_fields=["commission_rate"])
+    audit.after = {
+        "organisation": organisation.pk,
+        "name": organisation.name,
+        "commission_rate": organisation.commission_rate,
+    }
     return organisation
 
 
+@audited("partner.invite")
 def invite_partner_consultant(
+    audit: Audit,
     *,
     actor: Actor,
     organisation: PartnerOrganisation,
@@ -636,35 +496,25 @@ def invite_partner_consultant(
     invited_by: User,
 ) -> onboarding.IssuedPartnerInvitation:
     """The invitation e-mail goes on commit. Raises ratusz.onboarding.services.PartnerRefused."""
-    with transaction.atomic():
-        issued = onboarding.invite_partner(
-            organisation=organisation, email=email, full_name=full_name, invited_by=invited_by
-        )
-        record(
-            actor=actor,
-            action="partner.invite",
-            after={
-                "organisation": organisation.pk,
-                "invitation": issued.invitation.pk,
-                "email": issued.invitation.email,
-            },
-        )
+    issued = onboarding.invite_partner(
+        organisation=organisation, email=email, full_name=full_name, invited_by=invited_by
+    )
+    audit.after = {
+        "organisation": organisation.pk,
+        "invitation": issued.invitation.pk,
+        "email": issued.invitation.email,
+    }
     return issued
 
 
+@audited("partner.commission_rate")
 def change_commission_rate(
-    *, actor: Actor, organisation: PartnerOrganisation, commission_rate: Decimal
+    audit: Audit, *, actor: Actor, organisation: PartnerOrganisation, commission_rate: Decimal
 ) -> PartnerOrganisation:
-    with transaction.atomic():
-        # Locked, so the "before" in the audit log is the rate this change replaced.
-        locked = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
-        before = locked.commission_rate
-        locked.commission_rate = commission_rate
-        locked.save(update_fields=["commission_rate"])
-        record(
-            actor=actor,
-            action="partner.commission_rate",
-            before={"organisation": locked.pk, "commission_rate": before},
-            after={"organisation": locked.pk, "commission_rate": locked.commission_rate},
-        )
+    # Locked, so the "before" in the audit log is the rate this change replaced.
+    locked = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    audit.before = {"organisation": locked.pk, "commission_rate": locked.commission_rate}
+    locked.commission_rate = commission_rate
+    locked.save(update_fields=["commission_rate"])
+    audit.after = {"organisation": locked.pk, "commission_rate": locked.commission_rate}
     return locked

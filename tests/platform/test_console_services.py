@@ -16,7 +16,7 @@ from ratusz.billing.models import Credit, HistoryEntry, Invoice, InvoiceStatus, 
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.city_templates import TemplateRefused
 from ratusz.onboarding.models import CityTemplate, PartnerInvitation, PartnerOrganisation
-from ratusz.platform import services
+from ratusz.platform import audit, services
 from ratusz.platform.audit import Actor
 from ratusz.platform.models import AuditEntry
 from ratusz.tenants.domains import DomainRefused, add_custom_domain, challenge
@@ -45,7 +45,7 @@ def audit_fails(monkeypatch) -> None:
     def refuse(**kwargs: Any) -> None:
         raise RuntimeError("the audit log is unavailable")
 
-    monkeypatch.setattr(services, "record", refuse)
+    monkeypatch.setattr(audit, "record", refuse)  # the one write of every operator action
 
 
 @pytest.fixture
