@@ -189,12 +189,26 @@ class CityPageCacheMiddleware:
 
 def _city_rows_changed(schema: str) -> None:
     """Rows of the city `schema` (the connection's current one) changed: its pages and cached
-    content are stale. Bumped now, so that this connection reads its own change at once, and
-    again after the commit: a page rendered meanwhile by another request, from the rows as they
-    were before the commit, must not stay reachable."""
+    content are stale. Bumped now, so that this connection reads its own change at once, and,
+    inside a transaction, again after the commit: a page rendered meanwhile by another request,
+    from the rows as they were before, must not stay reachable. The bump after the commit is
+    registered once per atomic block (savepoint) and city, however many statements it runs."""
     bump_content_version()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump_for(schema), robust=True)
+    db = transaction.get_connection()
+    if not db.in_atomic_block:
+        return
+    savepoints = set(db.savepoint_ids)
+    if any(
+        sids == savepoints and getattr(callback, "bumps_schema", None) == schema
+        for sids, callback, _ in db.run_on_commit
+    ):
+        return
+
+    def bump_after_commit() -> None:
+        _bump_for(schema)
+
+    bump_after_commit.bumps_schema = schema  # type: ignore[attr-defined]  # found above
+    transaction.on_commit(bump_after_commit, robust=True)
 
 
 def _bump_for(schema: str) -> None:
