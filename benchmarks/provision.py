@@ -1,11 +1,14 @@
-"""How long provisioning one city takes with 1, 10, 100 and 1,000 cities already present.
+"""How long provisioning one city takes with 1, 10, 100, 1,000 and 5,000 cities already present.
 
-Four paths, measured in the same run, on the same models, in the same database:
+Five paths, measured in the same run, on the same models, in the same database:
 
 - spare:   `ratusz.tenants.services.provision_city` with a spare schema ready (the usual case:
            a pool is kept topped up in the background, see ratusz.tenants.spares), so the
            schema is renamed into place; filling the pool before each sample is not timed;
-- ours:    the same with the pool empty (schema from the blueprint DDL in one script);
+- ours:    the same with the pool empty: a spare is built on the spot over
+           SPARE_BUILD_CONNECTIONS connections (its tables side by side), then taken;
+- script:  the same with one build connection: the blueprint DDL as one script inside the
+           provisioning transaction (what "ours" was before the side-by-side build);
 - default: what django-tenants does for a new tenant: save the tenant and its domain, CREATE
            SCHEMA, then django-tenants' own `migrate_schemas --tenant --schema <new>` replays
            every migration into it;
@@ -16,10 +19,18 @@ Four paths, measured in the same run, on the same models, in the same database:
 Every path creates the same rows: the city, its primary domain, its schema, the city-plane
 defaults (city initializers) and its first administrator's invitation. Each sample city is
 removed again after it is measured (not timed), so every sample sees exactly N cities. The slow
-paths run with django-tenants' stock introspection unless `--baseline-introspection ours`.
+paths run with django-tenants' stock introspection unless `--baseline-introspection ours`. The
+cities present are filled fast (spares built side by side, then taken; see
+benchsupport.fill_cities), and the time the filling took is printed apart.
 
-    .venv/bin/python benchmarks/provision.py                      # the full run (~12 minutes)
+`--burst` measures the pool instead: starting from the pool a quiet sign-up history asks for,
+20 sign-ups arrive within a minute while a refill worker tops the pool up after each take (as
+the task queued by name after each take does); it prints how many were served from the pool,
+their median and p95, and the pool's size along the way.
+
+    .venv/bin/python benchmarks/provision.py                      # the full run (hours at 5,000)
     .venv/bin/python benchmarks/provision.py --levels 1,10 --samples 3 --slow-samples 2
+    .venv/bin/python benchmarks/provision.py --levels 1000 --burst
 """
 
 from __future__ import annotations
@@ -31,15 +42,16 @@ from collections.abc import Callable
 
 import benchsupport as bench
 
-PATHS = ("ours", "spare", "default", "clone")
+PATHS = ("ours", "script", "spare", "default", "clone")
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--levels",
-        default="1,10,100,1000",
-        help="numbers of cities present when measuring, comma-separated (default 1,10,100,1000)",
+        default="1,10,100,1000,5000",
+        help="numbers of cities present when measuring, comma-separated "
+        "(default 1,10,100,1000,5000)",
     )
     parser.add_argument("--samples", type=int, default=30, help="samples of our path per level")
     parser.add_argument(
@@ -61,6 +73,22 @@ def parse_args() -> argparse.Namespace:
         "answering its administrator's first page (ours only, --samples per level)",
     )
     parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="skip VACUUM ANALYZE of the catalogs after filling a level",
+    )
+    parser.add_argument(
+        "--burst",
+        action="store_true",
+        help="measure a burst of sign-ups against the pool instead (at each level)",
+    )
+    parser.add_argument(
+        "--burst-size", type=int, default=20, help="sign-ups in the burst (default 20)"
+    )
+    parser.add_argument(
+        "--burst-seconds", type=float, default=60, help="over how long (default 60 s)"
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="reuse the database a run with --keep left (levels must not be below its count)",
@@ -75,6 +103,17 @@ def provision_ours(slug: str) -> None:
     from ratusz.tenants.services import provision_city
 
     provision_city(name=f"City {slug}", slug=slug, admin_email=f"admin@{slug}.example.org")
+
+
+def provision_script(slug: str) -> None:
+    from django.conf import settings
+
+    saved = settings.SPARE_BUILD_CONNECTIONS
+    settings.SPARE_BUILD_CONNECTIONS = 1
+    try:
+        provision_ours(slug)
+    finally:
+        settings.SPARE_BUILD_CONNECTIONS = saved
 
 
 def _finish_city(city: object, host: str) -> None:
@@ -234,7 +273,8 @@ def main_wizard(args: argparse.Namespace) -> int:
     for level in levels:
         filled = bench.fill_cities(level)
         assert City.objects.count() == level, "--reuse: the database has more cities than that"
-        bench.vacuum_catalogs()
+        if not args.no_vacuum:
+            bench.vacuum_catalogs()
         print(f"# {level} cities present (filled in {filled:.1f} s)", file=sys.stderr, flush=True)
         wizard, wizard_cold, ours = [], [], []
         for sample in range(args.samples):
@@ -269,23 +309,145 @@ def main_wizard(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- a burst of sign-ups against the pool (--burst) -------------------------------------------
+
+
+def main_burst(args: argparse.Namespace) -> int:
+    """`--burst-size` sign-ups spread evenly over `--burst-seconds`, with a refill worker that
+    tops the pool up after each take, as the task queued by name after each take does (the
+    benchmark has no broker: a thread of its own stands for the worker)."""
+    import threading
+
+    levels = sorted({int(level) for level in args.levels.split(",") if level.strip()})
+    bench.prepare(args.server, args.database, fresh=not args.reuse)
+
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import connections, transaction
+    from django.utils import timezone
+
+    from ratusz.tenants import services
+    from ratusz.tenants.models import City, SpareSchema
+    from ratusz.tenants.spares import fill_spare_pool, recent_sign_up_rate, target_size
+
+    print(f"# sign-up burst benchmark: {bench.machine()}; load at start {bench.load()}")
+    print(
+        f"# {args.burst_size} sign-ups over {args.burst_seconds:.0f} s; pool between "
+        f"{settings.SPARE_SCHEMAS} and {settings.SPARE_SCHEMAS_MAX}, spares built over "
+        f"{settings.SPARE_BUILD_CONNECTIONS} connections",
+        flush=True,
+    )
+    wanted = threading.Event()
+    stop = threading.Event()
+    refills: list[int] = []
+
+    def refill_worker() -> None:
+        try:
+            while not stop.is_set():
+                if wanted.wait(0.2):
+                    wanted.clear()
+                    refills.append(fill_spare_pool())
+        finally:
+            connections.close_all()
+
+    served: list[bool] = []
+    real_take = services.take_spare
+
+    def take_and_note(schema: str, blueprint: object, *, name: str | None = None) -> bool:
+        taken = real_take(schema, blueprint, name=name)  # type: ignore[arg-type]
+        if name is None:  # the first try: a spare from the pool
+            served.append(taken)
+        return taken
+
+    services.take_spare = take_and_note  # type: ignore[assignment]
+    services.refill_after_commit = lambda: transaction.on_commit(wanted.set)
+    rows: list[list[str]] = []
+    for level in levels:
+        filled = bench.fill_cities(level)
+        # The cities present signed up long ago: the burst starts from a quiet history.
+        City.objects.update(created_at=timezone.now() - timedelta(days=30))
+        if not args.no_vacuum:
+            bench.vacuum_catalogs()
+        print(f"# {level} cities present (filled in {filled:.1f} s)", flush=True)
+        fill_spare_pool()
+        start_pool = SpareSchema.objects.count()
+        served.clear()
+        refills.clear()
+        worker = threading.Thread(target=refill_worker)
+        stop.clear()
+        worker.start()
+        times: list[float] = []
+        pool_sizes: list[int] = []
+        began = time.perf_counter()
+        try:
+            for number in range(args.burst_size):
+                due = began + number * args.burst_seconds / args.burst_size
+                time.sleep(max(0.0, due - time.perf_counter()))
+                pool_sizes.append(SpareSchema.objects.count())
+                slug = f"burst-{level}-{number}"
+                started = time.perf_counter()
+                services.provision_city(
+                    name=f"Burst {number}", slug=slug, admin_email=f"a@{slug}.example.org"
+                )
+                times.append(time.perf_counter() - started)
+        finally:
+            stop.set()
+            worker.join()
+        rate = recent_sign_up_rate()
+        from_pool = sum(served)
+        pooled = [t for t, hit in zip(times, served, strict=True) if hit]
+        print(
+            f"#   pool {start_pool} at the start; before each sign-up: {pool_sizes}; "
+            f"after: {SpareSchema.objects.count()} (target now {target_size(rate)} for "
+            f"{rate.counts} sign-ups in the last 10 min / hour); refills built {refills}",
+            flush=True,
+        )
+        rows.append(
+            [
+                str(level),
+                f"{args.burst_size} in {args.burst_seconds:.0f} s",
+                f"{from_pool}/{len(served)}",
+                f"{bench.median(times):.3f}",
+                f"{bench.percentile(times, 95):.3f}",
+                f"{bench.median(pooled):.3f}" if pooled else "-",
+                f"{time.perf_counter() - began:.1f}",
+            ]
+        )
+        for city in City.objects.filter(slug__startswith="burst-"):
+            services.purge_city(city=city)
+    print()
+    print(
+        bench.table(
+            ["cities", "burst", "from pool", "median s", "p95 s", "pool median s", "took s"],
+            rows,
+        )
+    )
+    print(f"# load at end {bench.load()}")
+    if not args.keep:
+        bench.drop_database(args.server, args.database)
+    return 0
+
+
 def main() -> int:
     args = parse_args()
     if args.wizard:
         return main_wizard(args)
+    if args.burst:
+        return main_burst(args)
     levels = sorted({int(level) for level in args.levels.split(",") if level.strip()})
     bench.prepare(args.server, args.database, fresh=not args.reuse)
 
     from django.conf import settings
 
     from ratusz.tenants.blueprint import current_blueprint
-    from ratusz.tenants.models import City
-    from ratusz.tenants.spares import fill_spare_pool
+    from ratusz.tenants.models import City, SpareSchema
+    from ratusz.tenants.spares import drop_spare, fill_spare_pool
 
     # The benchmark fills the pool itself, before each "spare" sample (and never during one).
     settings.SPARE_SCHEMAS = 0
 
-    print(f"# provisioning benchmark: {bench.machine()}")
+    print(f"# provisioning benchmark: {bench.machine()}; load at start {bench.load()}")
     print(
         f"# database {args.database}; {args.samples} samples of ours and {args.slow_samples} of "
         f"each django-tenants path per level; baseline introspection: "
@@ -294,27 +456,34 @@ def main() -> int:
     )
     paths: dict[str, Callable[[str], None]] = {
         "ours": provision_ours,
+        "script": provision_script,
         "spare": provision_ours,
         "default": lambda slug: provision_default(slug, args.baseline_introspection),
         "clone": lambda slug: provision_clone(slug, args.baseline_introspection),
     }
     results: dict[tuple[int, str], list[float]] = {}
+    fill_times: dict[int, float] = {}
     started = time.perf_counter()
     for level in levels:
         filled = bench.fill_cities(level)
         assert City.objects.count() == level, "--reuse: the database has more cities than that"
-        bench.vacuum_catalogs()
-        print(f"# {level} cities present (filled in {filled:.1f} s)", file=sys.stderr, flush=True)
+        if not args.no_vacuum:
+            bench.vacuum_catalogs()
+        fill_times[level] = filled
+        print(f"# {level} cities present (filled in {filled:.1f} s)", flush=True)
         for path in PATHS:
             results[(level, path)] = []
         # Interleave the paths so that noise from other work on the machine hits all of them.
         for sample in range(max(args.samples, args.slow_samples)):
             for path in PATHS:
-                wanted = args.samples if path in ("ours", "spare") else args.slow_samples
+                wanted = args.samples if path in ("ours", "script", "spare") else args.slow_samples
                 if sample < wanted:
                     slug = f"{path}-{level}-{sample}"
                     if path == "spare":
                         fill_spare_pool(1)
+                    else:  # the pool empty (not timed)
+                        for spare in SpareSchema.objects.all():
+                            drop_spare(spare)
                     results[(level, path)].append(measure(paths[path], slug))
         assert City.objects.count() == level, "a sample city was left behind"
         ours = results[(level, "ours")]
@@ -368,12 +537,18 @@ def main() -> int:
     default = results[(levels[-1], "default")]
     print(f"with {levels[-1]} cities present:")
     spare = results[(levels[-1], "spare")]
-    print(f"  spare median {bench.median(spare):.3f} s (target <= 0.5 s)")
-    print(f"  ours (empty pool) median {bench.median(worst):.3f} s")
+    script = results[(levels[-1], "script")]
+    print(f"  spare median {bench.median(spare):.3f} s")
+    print(f"  ours (empty pool) median {bench.median(worst):.3f} s (target <= 0.5 s)")
     if default:
         print(f"  default/spare {bench.median(default) / bench.median(spare):.1f}x (target >= 10x)")
         print(f"  default/ours {bench.median(default) / bench.median(worst):.1f}x")
-    print(f"total run {time.perf_counter() - started:.0f} s (after set-up)")
+    print(f"  script (one connection, empty pool) median {bench.median(script):.3f} s")
+    print(
+        "filling the levels (not timed above): "
+        + ", ".join(f"{level} cities {seconds:.0f} s" for level, seconds in fill_times.items())
+    )
+    print(f"total run {time.perf_counter() - started:.0f} s (after set-up); load {bench.load()}")
     if not args.keep:
         bench.drop_database(args.server, args.database)
     return 0

@@ -136,6 +136,11 @@ BILLING_TRIAL_DAYS = _int("BILLING_TRIAL_DAYS", 30)
 BILLING_GRACE_DAYS = _int("BILLING_GRACE_DAYS", 14)
 # Schemas kept ready for new cities (0: build each city's schema when it is created).
 SPARE_SCHEMAS = _int("RATUSZ_SPARE_SCHEMAS", 0 if ENVIRONMENT == "test" else 2)
+# ...and at most this many when sign-ups come fast (the pool follows their recent rate).
+SPARE_SCHEMAS_MAX = _int("RATUSZ_SPARE_SCHEMAS_MAX", 30)
+# Connections one schema is built over at once (its tables side by side): a spare, or a new
+# city's schema when the pool is empty. 1: one connection, inside the provisioning transaction.
+SPARE_BUILD_CONNECTIONS = _int("RATUSZ_SPARE_BUILD_CONNECTIONS", 1 if ENVIRONMENT == "test" else 4)
 # The public addresses of the ingress: a city's custom domain is verified when it resolves to
 # one of them (or to the city's subdomain). Comma-separated; empty: resolve BASE_DOMAIN.
 INGRESS_ADDRESSES = tuple(a.strip() for a in _str("INGRESS_ADDRESSES", "").split(",") if a.strip())

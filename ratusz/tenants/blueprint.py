@@ -29,11 +29,50 @@ class TemplateSchemaMissing(RuntimeError):
     pass
 
 
+# Lines of the rendered script that mark where each table's own statements start, and where
+# the statements linking tables together start (SQL comments: the script runs as it is).
+TABLE_MARK = "-- ratusz:table "
+LINKS_MARK = "-- ratusz:links"
+
+
+@dataclass(frozen=True)
+class BlueprintParts:
+    """The script cut where it can be run side by side: `head` first (sequences), then every
+    one of `tables` in any order or at once (each a table with its rows, keys and indexes),
+    then `links` (foreign keys, views, functions, triggers)."""
+
+    head: str
+    tables: tuple[str, ...]
+    links: str
+
+
 @dataclass(frozen=True)
 class Blueprint:
     state: str
     ddl: str
     tables: int
+
+    def split(self) -> BlueprintParts | None:
+        """The script's parts, or None for a script rendered before it was marked."""
+        if LINKS_MARK not in self.ddl:
+            return None
+        head: list[str] = []
+        tables: list[list[str]] = []
+        links: list[str] = []
+        part = head
+        for line in self.ddl.split("\n"):
+            if line.startswith(TABLE_MARK):
+                tables.append([])
+                part = tables[-1]
+            elif line == LINKS_MARK:
+                part = links
+            else:
+                part.append(line)
+        return BlueprintParts(
+            head="\n".join(head),
+            tables=tuple("\n".join(table) for table in tables),
+            links="\n".join(links),
+        )
 
 
 _loaded: dict[str, Blueprint] = {}
@@ -64,7 +103,8 @@ def current_blueprint() -> Blueprint:
     if found is not None:
         return found
     row = SchemaBlueprint.objects.filter(state=state).values_list("ddl", "tables").first()
-    if row is None:
+    if row is None or LINKS_MARK not in row[0]:
+        # Rendered before scripts were cut into parts: render it again, once.
         return refresh_blueprint()
     blueprint = Blueprint(state=state, ddl=row[0], tables=row[1])
     _loaded[state] = blueprint
@@ -145,6 +185,11 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             [nsp],
         )
         tables = cursor.fetchall()
+        # Each table with its rows, keys, checks and indexes: the parts that can be built side
+        # by side (see `split`); what links tables together (foreign keys, views, functions,
+        # triggers) comes after all of them.
+        chunks: dict[str, list[str]] = {}
+        links: list[str] = []
         for oid, name in tables:
             cursor.execute(
                 """
@@ -171,12 +216,13 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
                 [oid],
             )
             columns = ",\n    ".join(row[0] for row in cursor.fetchall())
-            statements.append(f"CREATE TABLE {q(name)} (\n    {columns}\n);")
+            chunks[name] = [f"CREATE TABLE {q(name)} (\n    {columns}\n);"]
 
         # Serial sequences belong to their column.
         cursor.execute(
             """
-            SELECT format('ALTER SEQUENCE %%I OWNED BY %%I.%%I;', s.relname, t.relname, a.attname)
+            SELECT t.relname,
+                   format('ALTER SEQUENCE %%I OWNED BY %%I.%%I;', s.relname, t.relname, a.attname)
             FROM pg_class s
             JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
                              AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
@@ -186,15 +232,17 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [row[0] for row in cursor.fetchall()]
+        for table, owned_by in cursor.fetchall():
+            chunks[table].append(owned_by)
 
-        # Rows that migrations left in the template, before the foreign keys exist.
+        # Rows that migrations left in the template, before the keys and the indexes (a bulk
+        # load) and before the foreign keys exist.
         copied: set[str] = set()
         for _oid, name in tables:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {q(name)})")  # noqa: S608
             if cursor.fetchone()[0]:
                 copied.add(name)
-                statements.append(
+                chunks[name].append(
                     f"INSERT INTO {q(name)} SELECT * FROM {q(schema)}.{q(name)};"  # noqa: S608
                 )
         cursor.execute(
@@ -212,12 +260,15 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [setval for table, setval in cursor.fetchall() if table in copied]
+        for table, setval in cursor.fetchall():
+            if table in copied:
+                chunks[table].append(setval)
 
-        # Constraints: keys and checks first, foreign keys last.
+        # Constraints: each table's keys and checks with the table, foreign keys last.
         cursor.execute(
             """
-            SELECT format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s;', t.relname, c.conname,
+            SELECT t.relname, c.contype,
+                   format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s;', t.relname, c.conname,
                           pg_get_constraintdef(c.oid))
             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
             WHERE t.relnamespace = %s AND c.contype IN ('p', 'u', 'c', 'x', 'f')
@@ -227,13 +278,15 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [row[0] for row in cursor.fetchall()]
+        for table, kind, constraint in cursor.fetchall():
+            (links if kind == "f" else chunks[table]).append(constraint)
 
         # Indexes that no constraint created.
         cursor.execute(
             """
-            SELECT pg_get_indexdef(i.indexrelid) || ';'
+            SELECT t.relname, pg_get_indexdef(i.indexrelid) || ';'
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_class t ON t.oid = i.indrelid
             WHERE ic.relnamespace = %s
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
                               AND c.contype IN ('p', 'u', 'x'))
@@ -241,7 +294,8 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [_unqualified(row[0], schema) for row in cursor.fetchall()]
+        for table, index in cursor.fetchall():
+            chunks[table].append(_unqualified(index, schema))
 
         # Views, functions and triggers, should migrations ever add them.
         cursor.execute(
@@ -251,13 +305,13 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [row[0] for row in cursor.fetchall()]
+        links += [row[0] for row in cursor.fetchall()]
         cursor.execute(
             "SELECT pg_get_functiondef(p.oid) || ';' FROM pg_proc p WHERE p.pronamespace = %s "
             "ORDER BY p.oid",
             [nsp],
         )
-        statements += [_unqualified(row[0], schema) for row in cursor.fetchall()]
+        links += [_unqualified(row[0], schema) for row in cursor.fetchall()]
         cursor.execute(
             """
             SELECT pg_get_triggerdef(tg.oid) || ';' FROM pg_trigger tg
@@ -266,6 +320,10 @@ def render_schema_ddl(schema: str) -> tuple[str, int]:
             """,
             [nsp],
         )
-        statements += [_unqualified(row[0], schema) for row in cursor.fetchall()]
+        links += [_unqualified(row[0], schema) for row in cursor.fetchall()]
     connection.search_path_set_schemas = None
-    return "\n".join(statements), len(tables)
+    parts = [*statements]
+    for name, chunk in chunks.items():
+        parts += [f"{TABLE_MARK}{name}", *chunk]
+    parts += [LINKS_MARK, *links]
+    return "\n".join(parts), len(tables)

@@ -28,7 +28,7 @@ from ratusz.tenants.initializers import NewCity, city_initializers
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain, SlugRedirect
 from ratusz.tenants.slugs import SlugRefused, check_slug_format, schema_name_for, suggest_slug
-from ratusz.tenants.spares import refill_after_commit, take_spare
+from ratusz.tenants.spares import build_spare, refill_after_commit, take_spare
 
 logger = logging.getLogger(__name__)
 
@@ -153,11 +153,16 @@ def provision_city(
             Domain.objects.create(
                 domain=host, tenant=city, is_primary=True, verified_at=timezone.now()
             )
-            # A spare schema built ahead of time is a rename away; else build it now.
+            # A spare schema built ahead of time is a rename away. With the pool empty, one is
+            # built now over several connections and taken; the one-connection script in this
+            # transaction is the last resort.
             if take_spare(schema, blueprint):
                 refill_after_commit()
             else:
-                create_schema_from_blueprint(schema, blueprint)
+                spare = build_spare(blueprint)
+                if spare is None or not take_spare(schema, blueprint, name=spare):
+                    create_schema_from_blueprint(schema, blueprint)
+                refill_after_commit()
             ref = CityRef.from_city(city, host)
             with city_context(ref):
                 for initializer in city_initializers():
