@@ -362,7 +362,9 @@ def main_burst(args: argparse.Namespace) -> int:
 
     services.take_spare = take_and_note  # type: ignore[assignment]
     services.refill_after_commit = lambda: transaction.on_commit(wanted.set)
+    run = bench.start_run("provision")
     rows: list[list[str]] = []
+    figures: list[dict[str, object]] = []
     for level in levels:
         filled = bench.fill_cities(level)
         # The cities present signed up long ago: the burst starts from a quiet history.
@@ -414,6 +416,18 @@ def main_burst(args: argparse.Namespace) -> int:
                 f"{time.perf_counter() - began:.1f}",
             ]
         )
+        figures.append(
+            {
+                "cities": level,
+                "sign_ups": args.burst_size,
+                "seconds": args.burst_seconds,
+                "from_pool": from_pool,
+                "median_s": round(bench.median(times), 4),
+                "p95_s": round(bench.percentile(times, 95), 4),
+                "pool_before_each": pool_sizes,
+                "filling_s": round(filled, 1),
+            }
+        )
         for city in City.objects.filter(slug__startswith="burst-"):
             services.purge_city(city=city)
     print()
@@ -424,6 +438,18 @@ def main_burst(args: argparse.Namespace) -> int:
         )
     )
     print(f"# load at end {bench.load()}")
+    written = bench.write_results(
+        run,
+        name="provision-burst",
+        conditions={
+            "levels": levels,
+            "pool_min": settings.SPARE_SCHEMAS,
+            "pool_max": settings.SPARE_SCHEMAS_MAX,
+            "spare_build_connections": settings.SPARE_BUILD_CONNECTIONS,
+        },
+        rows=figures,
+    )
+    print(f"# figures in {written}")
     if not args.keep:
         bench.drop_database(args.server, args.database)
     return 0
@@ -461,6 +487,7 @@ def main() -> int:
         "default": lambda slug: provision_default(slug, args.baseline_introspection),
         "clone": lambda slug: provision_clone(slug, args.baseline_introspection),
     }
+    run = bench.start_run("provision")
     results: dict[tuple[int, str], list[float]] = {}
     fill_times: dict[int, float] = {}
     started = time.perf_counter()
@@ -536,12 +563,13 @@ def main() -> int:
     worst = results[(levels[-1], "ours")]
     default = results[(levels[-1], "default")]
     print(f"with {levels[-1]} cities present:")
-    spare = results[(levels[-1], "spare")]
+    spare_times = results[(levels[-1], "spare")]
     script = results[(levels[-1], "script")]
-    print(f"  spare median {bench.median(spare):.3f} s")
+    print(f"  spare median {bench.median(spare_times):.3f} s")
     print(f"  ours (empty pool) median {bench.median(worst):.3f} s (target <= 0.5 s)")
     if default:
-        print(f"  default/spare {bench.median(default) / bench.median(spare):.1f}x (target >= 10x)")
+        default_spare = bench.median(default) / bench.median(spare_times)
+        print(f"  default/spare {default_spare:.1f}x (target >= 10x)")
         print(f"  default/ours {bench.median(default) / bench.median(worst):.1f}x")
     print(f"  script (one connection, empty pool) median {bench.median(script):.3f} s")
     print(
@@ -549,6 +577,49 @@ def main() -> int:
         + ", ".join(f"{level} cities {seconds:.0f} s" for level, seconds in fill_times.items())
     )
     print(f"total run {time.perf_counter() - started:.0f} s (after set-up); load {bench.load()}")
+    figures = [
+        {
+            "cities": level,
+            "path": path,
+            "n": len(times),
+            "median_s": round(bench.median(times), 4),
+            "p95_s": round(bench.percentile(times, 95), 4),
+            "min_s": round(min(times), 4),
+        }
+        for (level, path), times in results.items()
+        if times
+    ]
+    written = bench.write_results(
+        run,
+        conditions={
+            "levels": levels,
+            "samples": args.samples,
+            "slow_samples": args.slow_samples,
+            "filling_s": {str(level): round(seconds, 1) for level, seconds in fill_times.items()},
+            "spare_build_connections": settings.SPARE_BUILD_CONNECTIONS,
+        },
+        rows=figures,
+        curves=[
+            bench.Curve(
+                "provision-time",
+                "Provisioning one city",
+                "cities present",
+                "median seconds",
+                {
+                    path: [
+                        (float(level), bench.median(times))
+                        for (level, measured), times in results.items()
+                        if measured == path and times
+                    ]
+                    for path in PATHS
+                    if any(measured == path and times for (_l, measured), times in results.items())
+                },
+                log_x=True,
+                targets={"target with the pool empty": 0.5},
+            )
+        ],
+    )
+    print(f"# figures in {written}")
     if not args.keep:
         bench.drop_database(args.server, args.database)
     return 0
