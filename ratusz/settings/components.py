@@ -66,6 +66,10 @@ def cache_settings() -> dict[str, dict[str, Any]]:
         backend = {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(env.DATA_DIR / "cache"),
+            # Django's default (300 entries, a third culled at random when full) is less than
+            # one route per host of a few hundred cities: past it, requests rotating over the
+            # cities would keep missing their route and look it up again.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     # Keys name the database too: two installations (or a test run) sharing one Redis never
     # read each other's entries.

@@ -87,6 +87,10 @@ DATABASE_URL = _str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ratusz")
 DB_POOL_MODE = _str("DB_POOL_MODE", "session")
 DB_CONN_MAX_AGE = _int("DB_CONN_MAX_AGE", 300)
 DB_MAX_SCHEMAS_PER_CONNECTION = _int("DB_MAX_SCHEMAS_PER_CONNECTION", 50)
+# A connection whose backend holds more than this many megabytes (read each time it has touched
+# another DB_MAX_SCHEMAS_PER_CONNECTION schemas) is closed at the next boundary. 0: closed after
+# DB_MAX_SCHEMAS_PER_CONNECTION schemas, whatever it holds.
+DB_BACKEND_MEMORY_MB = _int("DB_BACKEND_MEMORY_MB", 128)
 # The hard budget of database connections of one process: its threads share a pool of at most
 # DB_POOL_SIZE connections, and a request that finds them all busy waits DB_POOL_TIMEOUT
 # seconds, then gets a 503 page. 0: no pool, one connection per thread (the test suite's

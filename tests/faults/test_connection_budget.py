@@ -42,7 +42,9 @@ def test_a_burst_over_many_cities_stays_within_the_budget_and_every_request_succ
     # `make run`'s web server with its default budget. Connections are retired after a few
     # cities, so the pool hands out fresh backends during the burst; the generous wait keeps a
     # slow, shared test machine from turning the queue into 503s (those are tested below).
-    server = start_server(DB_MAX_SCHEMAS_PER_CONNECTION="3", DB_POOL_TIMEOUT="300")
+    server = start_server(
+        DB_MAX_SCHEMAS_PER_CONNECTION="3", DB_BACKEND_MEMORY_MB="0", DB_POOL_TIMEOUT="300"
+    )
     seen_counts: list[int] = []
     seen_backends: set[int] = set()
     burst_over = threading.Event()
@@ -135,7 +137,7 @@ def test_a_pooled_connection_is_retired_after_serving_too_many_cities(make_city,
     )
     backends = []
     try:
-        with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3):
+        with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3, DB_BACKEND_MEMORY_MB=0):
             for city in [*cities, cities[0]]:
                 assert city.client().get("/").status_code == 200
                 assert connection.connection is not None

@@ -136,7 +136,8 @@ def test_migrate_schemas_can_target_one_city_and_refuses_unknown_ones(make_city)
 
 def test_connections_are_recycled_after_touching_many_cities(make_city):
     cities = [make_city(), make_city(), make_city()]
-    with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3):
+    # No memory budget: the connection goes after that many schemas, whatever it holds.
+    with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=3, DB_BACKEND_MEMORY_MB=0):
         connection.close()
         connection.ensure_connection()
         first = connection.connection
@@ -152,6 +153,38 @@ def test_connections_are_recycled_after_touching_many_cities(make_city):
         cities[0].client().get("/")
         assert connection.connection is not first
         assert len(connection.schemas_touched) <= 2
+
+
+def test_a_connection_under_its_memory_budget_keeps_serving_cities(make_city):
+    """Past DB_MAX_SCHEMAS_PER_CONNECTION schemas the backend's memory is read: a connection
+    under the budget stays (its catalog caches warm for the cities it served), one over it is
+    closed at the request boundary."""
+    cities = [make_city() for _ in range(4)]
+
+    def serve(city, first):  # a request, then the boundary a WSGI server ends it with
+        assert city.client().get("/").status_code == 200
+        close_old_connections()
+        return connection.connection is first
+
+    with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=2, DB_BACKEND_MEMORY_MB=10_000):
+        connection.close()
+        connection.ensure_connection()
+        first = connection.connection
+        assert all(serve(city, first) for city in cities)  # public + 4 cities: read, kept
+        assert first.ratusz_schemas_checked >= 3  # it was read, and counts on from there
+        # The cities it served answer from their own schemas on the kept connection.
+        for city in cities:
+            page = city.client().get("/").content.decode()
+            assert city.model.name in page
+            assert not any(other.model.name in page for other in cities if other is not city)
+    with override_settings(DB_MAX_SCHEMAS_PER_CONNECTION=2, DB_BACKEND_MEMORY_MB=1):
+        connection.close()
+        connection.ensure_connection()
+        first = connection.connection
+        kept = [serve(city, first) for city in cities]
+        assert kept[0]  # one city (and public): not read yet
+        # Read once past two schemas: every backend holds more than 1 MB, so it was closed.
+        assert not all(kept)
 
 
 def session_search_path() -> str:

@@ -8,9 +8,14 @@
   one. So the path is set with SET LOCAL inside every transaction, and a statement run outside
   any transaction gets a transaction of its own (BEGIN; SET LOCAL; statement; COMMIT), so the
   path and the statement always reach the same server connection and nothing leaks.
-- A backend keeps catalog caches for every schema it has touched and never frees them, so a
-  connection that has served more than DB_MAX_SCHEMAS_PER_CONNECTION distinct schemas is
-  closed at the next request or task boundary (as CONN_MAX_AGE closes it after a time).
+- A backend keeps catalog caches for every schema it has touched and never frees them. Each
+  time a connection has touched another DB_MAX_SCHEMAS_PER_CONNECTION distinct schemas, its
+  backend's memory is read at the next request or task boundary, and the connection is closed
+  there if it holds more than DB_BACKEND_MEMORY_MB (as CONN_MAX_AGE closes it after a time).
+  Closing it after a fixed number of schemas whatever it holds would make every request of a
+  large fleet pay for a cold catalog (its tables looked up again, ~2-6 ms): a resident's page
+  touches a few tables per city, ~50 KB of cache, so a thousand cities fit in a budget that
+  the schemas of a back office or a migration (all ~85 tables, ~1 MB each) soon exceed.
 - With psycopg's pool (DB_POOL_SIZE), a connection outlives the request that took it: the
   schemas it served are counted on the pooled connection itself, the search path is set again
   by whoever takes it next (the path it carries belongs to its previous user), and one that has
@@ -30,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import psycopg
 from django.conf import settings
 from django.db import transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
@@ -259,17 +265,32 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     # --- connection recycling --------------------------------------------------------------------
     def served_too_many_schemas(self) -> bool:
+        """Whether the connection is to be retired: decided at a boundary (`_check_memory`)."""
+        raw = self.connection
+        return raw is not None and bool(getattr(raw, "ratusz_retire", False))
+
+    def _check_memory(self) -> None:
+        """At a request or task boundary, once the connection has touched another
+        DB_MAX_SCHEMAS_PER_CONNECTION schemas: read its backend's memory, and mark it to be
+        retired when over DB_BACKEND_MEMORY_MB (or when that cannot be read here)."""
+        raw = self.connection
         limit = getattr(settings, "DB_MAX_SCHEMAS_PER_CONNECTION", 0)
-        return bool(limit) and len(self.schemas_touched) > limit
+        if raw is None or not limit:
+            return
+        checked = getattr(raw, "ratusz_schemas_checked", 0)
+        if len(self.schemas_touched) - checked <= limit:
+            return
+        raw.ratusz_schemas_checked = len(self.schemas_touched)
+        budget = getattr(settings, "DB_BACKEND_MEMORY_MB", 0)
+        held = None if not budget or self.transaction_pooling() else _backend_memory_mb(raw)
+        raw.ratusz_retire = held is None or held > budget
 
     def close_if_unusable_or_obsolete(self) -> None:
-        if (
-            self.connection is not None
-            and self.served_too_many_schemas()
-            and not self.in_atomic_block
-        ):
-            self.close()
-            return
+        if self.connection is not None and not self.in_atomic_block:
+            self._check_memory()
+            if self.served_too_many_schemas():
+                self.close()
+                return
         super().close_if_unusable_or_obsolete()
 
     def _close(self) -> None:
@@ -282,6 +303,22 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             # by the pool when it comes back, and a fresh one is opened in its place.
             raw._expire_at = 0.0  # psycopg_pool's own expiry time of a pooled connection
         super()._close()
+
+
+def _backend_memory_mb(raw: Any) -> float | None:
+    """The memory the connection's backend holds (its memory contexts, catalog caches
+    included), or None when this role may not read it (pg_read_all_stats) or it failed."""
+    if raw.info.transaction_status != TransactionStatus.IDLE:
+        return None
+    try:
+        row = raw.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts").fetchone()
+    except psycopg.Error:
+        if raw.info.transaction_status == TransactionStatus.INERROR:
+            raw.rollback()
+        return None
+    if not raw.autocommit and raw.info.transaction_status != TransactionStatus.IDLE:
+        raw.rollback()  # the read opened a transaction: end it
+    return float(row[0]) / 2**20 if row and row[0] is not None else None
 
 
 def _schemas_served_by(raw: Any, fresh: set[str]) -> set[str]:
