@@ -6,7 +6,9 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from allauth.account.utils import filter_users_by_email
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts import selectors
@@ -120,6 +122,13 @@ class CitySignupForm(PolicyAcceptanceMixin, SignupForm):
         data = super().clean() or {}
         self._check_versions(data)
         return data
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            # No account is made for a taken address, but the answer must cost what making
+            # one costs (one hash), or its speed would tell a taken address from a new one.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ConsentForm(PolicyAcceptanceMixin):

@@ -198,6 +198,13 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# One hash per sign-in and sign-up, ~40 ms of a core (ratusz.accounts.hashers says why); the
+# PBKDF2 entry reads the hashes made before, which are re-hashed at their next sign-in.
+PASSWORD_HASHERS = [
+    "ratusz.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -307,7 +314,10 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 INVITATION_VALID_DAYS = 14
 
 # --- Accounts of residents and city staff (django-allauth; see ratusz.accounts.adapter) --------
+# The first decides every password alone, with one hash (ratusz.accounts.backends); the other
+# two only keep the sessions signed in through them valid.
 AUTHENTICATION_BACKENDS = [
+    "ratusz.accounts.backends.PasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
