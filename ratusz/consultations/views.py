@@ -89,12 +89,22 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         listing = ideas.idea_list(
             project=project,
             viewer=request.user,
-            sort=cleaned.get("sort") or "trending",
+            sort=cleaned.get("sort") or None,
             topic=cleaned.get("topic") or None,
             status=cleaned.get("status") or None,
             search=cleaned.get("q") or None,
         )
-        page = Paginator(listing, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(listing, IDEAS_PER_PAGE)
+        figures = context["figures"]
+        if (
+            isinstance(figures, ideas.AnswerFigures)
+            and not request.user.is_authenticated
+            and not any(cleaned.get(key) for key in ("topic", "status", "q"))
+        ):
+            # A visitor's unfiltered list is exactly the published ideas the figures counted:
+            # one COUNT for the page, not two.
+            paginator.count = figures.ideas  # fills the cached_property
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(page=page, query=query.urlencode(), view=request.GET.get("view", "list"))

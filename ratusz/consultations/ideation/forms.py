@@ -204,6 +204,8 @@ class StatusForm(forms.Form):
 
 class IdeaFilterForm(forms.Form):
     SORT_CHOICES = [
+        # Best matches first when searching, trending ideas first otherwise.
+        ("", _("Recommended")),
         ("trending", _("Trending")),
         ("newest", _("Newest")),
         ("most_reacted", _("Most reactions")),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.models import Phase, Project, Topic
@@ -46,6 +52,36 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", _("Hidden by moderators")
 
 
+# "Trending" is a hot rank that never needs recomputing as time passes: the log of the
+# engagement plus the idea's age on a fixed clock. Every HOT_DECAY_SECONDS an idea must have
+# ten times the engagement to stay level with a newer one, so engaged and recent come first.
+HOT_DECAY_SECONDS = 172800  # two days
+HOT_RANK_SQL = (
+    "log(10, likes + 2 * comment_count + 1)"
+    " + extract(epoch from (created_at - '2024-01-01 00:00:00+00'::timestamptz))"
+    f" / {HOT_DECAY_SECONDS}"
+)
+# What search reads: the title (weight A) and the body (weight B, HTML tags are skipped by the
+# parser), folded with ratusz_unaccent so "lodz" finds "Łódź"; "simple" keeps every Polish
+# word as written (PostgreSQL has no Polish stemmer), "english" adds English stems.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, public.ratusz_unaccent(title)), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, public.ratusz_unaccent(title)), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, public.ratusz_unaccent(body)), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, public.ratusz_unaccent(body)), 'B')"
+)
+
+
+class Folded(Func):
+    """Lower-cased and unaccented text, as the trigram indexes hold it."""
+
+    function = "public.ratusz_unaccent"
+    output_field = models.TextField()
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        super().__init__(Lower(expression), **extra)
+
+
 class Idea(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ideas")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="ideas")
@@ -70,12 +106,41 @@ class Idea(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_answered_at = models.DateTimeField(null=True, blank=True)
+    # Kept by PostgreSQL from the counters above in the very UPDATE that changes them, so
+    # every writer (services, moderation, account deletion, seeding) keeps them right and
+    # each sort of the list is an index scan.
+    trending = models.GeneratedField(
+        expression=RawSQL(HOT_RANK_SQL, ()),  # noqa: S611  # constant SQL, no input
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    reaction_count = models.GeneratedField(
+        expression=F("likes") + F("dislikes"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+    )
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, ()),  # noqa: S611  # constant SQL, no input
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["project", "visibility", "-created_at"])]
+        indexes = [
+            models.Index(fields=["project", "visibility", "-created_at"]),
+            # One per sort of the project page (the tie-break keeps pages stable).
+            models.Index(fields=["project", "-trending", "-id"], name="idea_sort_trending"),
+            models.Index(fields=["project", "-created_at", "-id"], name="idea_sort_newest"),
+            models.Index(fields=["project", "-reaction_count", "-id"], name="idea_sort_reacted"),
+            models.Index(fields=["project", "-comment_count", "-id"], name="idea_sort_commented"),
+            GinIndex(fields=["search_vector"], name="idea_search_vector"),
+            # Parts of words ("fount" finds "fountain") through trigrams of the folded text.
+            GinIndex(OpClass(Folded("title"), name="gin_trgm_ops"), name="idea_title_trgm"),
+            GinIndex(OpClass(Folded("body"), name="gin_trgm_ops"), name="idea_body_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))

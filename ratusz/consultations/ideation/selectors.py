@@ -7,32 +7,43 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     Aggregate,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
     Func,
     Q,
     QuerySet,
+    TextField,
     Value,
 )
-from django.db.models.functions import Extract, Greatest, Now
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation.models import Comment, Idea, IdeaStatus, StatusChange, Visibility
+from ratusz.consultations.ideation.models import (
+    Comment,
+    Folded,
+    Idea,
+    IdeaStatus,
+    StatusChange,
+    Visibility,
+)
 from ratusz.consultations.models import Project
 from ratusz.consultations.rules import is_project_staff
 from ratusz.tenants.cache import cached_for_city
 
 SORTS = ("trending", "newest", "most_reacted", "most_commented")
-
-
-class Power(Func):
-    function = "POWER"
-    output_field = FloatField()
+# Each sort is one index of Idea (project, key descending, id descending): an index scan that
+# stops after the page, however many ideas the project has. The id breaks ties so that pages
+# never repeat or skip an idea.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "trending": ("-trending", "-id"),
+    "newest": ("-created_at", "-id"),
+    "most_reacted": ("-reaction_count", "-id"),
+    "most_commented": ("-comment_count", "-id"),
+}
 
 
 def visible_ideas(project: Project, viewer: User | Any) -> QuerySet[Idea]:
@@ -41,45 +52,64 @@ def visible_ideas(project: Project, viewer: User | Any) -> QuerySet[Idea]:
     ideas = Idea.objects.filter(project=project)
     if is_project_staff(viewer, project):
         return ideas
-    mine = Q(author=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
-    return ideas.filter(Q(visibility=Visibility.VISIBLE) | mine)
+    visible = Q(visibility=Visibility.VISIBLE)
+    if not getattr(viewer, "is_authenticated", False):
+        return ideas.filter(visible)
+    # A resident rarely has a held or hidden idea: naming those few by id keeps the common
+    # case a plain "visible" filter, which the sort indexes serve without sorting.
+    own_unpublished = list(
+        Idea.objects.filter(project=project, author=viewer)
+        .exclude(visibility=Visibility.VISIBLE)
+        .values_list("pk", flat=True)
+    )
+    if not own_unpublished:
+        return ideas.filter(visible)
+    return ideas.filter(visible | Q(pk__in=own_unpublished))
+
+
+def _search_query(term: str) -> SearchQuery:
+    """The words of the term, as written (Polish, folded) or stemmed (English)."""
+    folded = Func(Value(term), function="public.ratusz_unaccent", output_field=TextField())
+    return SearchQuery(folded, config="simple", search_type="websearch") | SearchQuery(
+        folded, config="english", search_type="websearch"
+    )
 
 
 def idea_list(
     *,
     project: Project,
     viewer: User | Any,
-    sort: str = "trending",
+    sort: str | None = None,
     topic: str | None = None,
     status: str | None = None,
     search: str | None = None,
 ) -> QuerySet[Idea]:
-    ideas = visible_ideas(project, viewer).select_related("status", "author")
+    """The project's ideas the viewer may see, filtered, searched and sorted.
+
+    Without a sort, search results come best match first (whole words before parts of words)
+    and a plain list comes trending first."""
+    # The search vector is read by PostgreSQL, never by a page.
+    ideas = visible_ideas(project, viewer).select_related("status", "author").defer("search_vector")
     if topic:
-        ideas = ideas.filter(topics__slug=topic)
+        ideas = ideas.filter(
+            pk__in=Idea.topics.through.objects.filter(topic__slug=topic).values("idea_id")
+        )
     if status:
         ideas = ideas.filter(status__code=status)
-    if search and search.strip():
-        term = search.strip()
-        # unaccent on both sides: "lodz" finds "Łódź", "Lodz" finds "łódź".
-        ideas = ideas.filter(Q(title__unaccent__icontains=term) | Q(body__unaccent__icontains=term))
-    if sort == "newest":
-        return ideas.order_by("-created_at", "-pk")
-    if sort == "most_reacted":
-        return ideas.annotate(reactions_total=F("likes") + F("dislikes")).order_by(
-            "-reactions_total", "-created_at"
+    term = (search or "").strip()
+    if term:
+        query = _search_query(term)
+        # Whole words through the stored search vector, parts of words ("fount", "lodz")
+        # through the trigram indexes of the folded title and body.
+        part = Folded(Value(term))
+        ideas = ideas.alias(title_folded=Folded("title"), body_folded=Folded("body")).filter(
+            Q(search_vector=query) | Q(title_folded__contains=part) | Q(body_folded__contains=part)
         )
-    if sort == "most_commented":
-        return ideas.order_by("-comment_count", "-created_at")
-    age_hours = ExpressionWrapper(
-        Extract(Now() - F("created_at"), "epoch") / Value(3600.0), output_field=FloatField()
-    )
-    score = ExpressionWrapper(
-        (F("likes") + F("comment_count") * Value(2.0) + Value(1.0))
-        / Power(Greatest(age_hours, Value(0.0)) + Value(2.0), Value(1.5)),
-        output_field=FloatField(),
-    )
-    return ideas.annotate(trend=score).order_by("-trend", "-created_at")
+        if sort not in ORDERINGS:
+            return ideas.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-id"
+            )
+    return ideas.order_by(*ORDERINGS.get(sort or "trending", ORDERINGS["trending"]))
 
 
 def ideas_on_map(*, project: Project, viewer: User | Any) -> bytes:
