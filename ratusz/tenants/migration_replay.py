@@ -16,14 +16,23 @@ other city of that state needs:
   path of the city, the recorded statements, the same `django_migrations` rows and the missing
   content types and permissions. A failure rolls the whole city back to where it was; that city
   is then migrated by Django's executor, whose result (and error) is the one reported, so a
-  city whose catalog differs from the pilot's (an older constraint name, a half-done manual
-  fix) is still migrated the way Django would migrate it.
+  city whose catalog differs from the pilot's in a way that makes a statement fail (a column
+  already there, a half-done manual fix) is still migrated the way Django would migrate it. A
+  difference that would make a statement silently do nothing (a name) is kept from replay by
+  the rule below on catalog-named statements.
 - Plans that cannot be replayed go through Django's executor city by city: a migration that
   runs Python (RunPython, or any operation not known to write only through the schema editor,
   or a field whose default for existing rows is computed per call, such as a UUID),
   a non-atomic one (CREATE INDEX CONCURRENTLY cannot run in a transaction), one that unapplies,
   a statement naming the pilot's schema, or `post_migrate` receivers other than Django's
   content types and permissions.
+- So do plans with a statement that may depend on the pilot's catalog: Django names some
+  objects by introspecting the pilot (the index or constraint it drops when a field loses
+  `db_index` or `unique`, a sequence), and `IF EXISTS` statements do nothing where a name
+  differs. Replayed in a city whose names differ, such a statement would silently leave the
+  city unlike what Django makes, with no failure to fall back on. So any recorded DROP/ALTER
+  INDEX, DROP CONSTRAINT, RENAME CONSTRAINT, DROP/ALTER SEQUENCE or IF [NOT] EXISTS (even a
+  RunSQL's own) sends the plan to Django's executor in every city.
 """
 
 from __future__ import annotations
@@ -86,6 +95,20 @@ REPLAYABLE_OPERATIONS: frozenset[type[Operation]] = frozenset(
         postgres_operations.AddConstraintNotValid,
         postgres_operations.ValidateConstraint,
     }
+)
+
+# Statements that may act on an object by a name Django read from the pilot's catalog (an
+# index, constraint or sequence it introspected) or that do nothing when a name is missing: in a
+# city whose names differ they would silently miss what Django would have changed there. Any
+# recording holding one is not replayed; every city goes through Django's executor. Deliberately
+# broad (a RunSQL's own IF EXISTS counts too): a wrong refusal costs time, a wrong replay a
+# schema that differs from Django's without an error.
+CATALOG_NAMED = re.compile(
+    r"\bIF\s+(?:NOT\s+)?EXISTS\b"
+    r"|\bDROP\s+(?:INDEX|CONSTRAINT|SEQUENCE)\b"
+    r"|\bALTER\s+(?:INDEX|SEQUENCE)\b"
+    r"|\bRENAME\s+CONSTRAINT\b",
+    re.IGNORECASE,
 )
 
 # Callable defaults whose value, computed once in the pilot, is what every city could have got:
@@ -197,11 +220,18 @@ class Recording:
             self.statements.append(sql)
 
     def check_statements(self) -> None:
-        """A statement naming the pilot's schema would change the pilot, not the city."""
+        """A statement naming the pilot's schema would change the pilot, not the city; one that
+        may target an object by a name read from the pilot's catalog may miss the city's."""
         named = re.compile(rf'(?:"{re.escape(self.pilot)}"|\b{re.escape(self.pilot)})\s*\.')
         for statement in self.statements:
             if named.search(statement):
                 self.obstacle = self.obstacle or f"a statement names the schema {self.pilot}"
+            found = CATALOG_NAMED.search(statement)
+            if found:
+                self.obstacle = self.obstacle or (
+                    f"a statement ({' '.join(found.group().split()).upper()}) may target an "
+                    "object by a name found in the pilot's catalog"
+                )
 
     def script(self, schema: str) -> str:
         """The SQL that brings `schema` to the pilot's new state (to run in one transaction)."""

@@ -27,6 +27,7 @@ REPLAY_APP = "tests.tenants.replayapp"
 TO_0001 = {"app_label": "replayapp", "migration_name": "0001"}
 TO_0002 = {"app_label": "replayapp", "migration_name": "0002"}
 TO_0003 = {"app_label": "replayapp", "migration_name": "0003"}
+TO_0004 = {"app_label": "replayapp", "migration_name": "0004"}
 DATA = ("replayapp_shelf", "replayapp_book", "replayapp_reader", "replayapp_reader_books")
 
 
@@ -185,6 +186,72 @@ def test_migrate_schemas_replays_a_real_migration_into_cities_behind(make_city, 
     # The city that never fell behind has the same tables (definitions may be spelled
     # differently: it was provisioned from the blueprint, a rendering of the catalog).
     assert sorted(schema_catalog(untouched.schema)) == sorted(expected)
+
+
+def title_indexes(schema: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+            "AND tablename = 'replayapp_book' AND indexdef LIKE %s ORDER BY 1",
+            [schema, "%(title%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_city_whose_index_names_differ_is_migrated_as_django_would(make_city, replayapp):
+    # 0004 drops the index on book.title, which Django finds by name in the catalog: the
+    # pilot's DROP INDEX IF EXISTS "<its name>" would silently do nothing in a city whose index
+    # is named otherwise, so the plan must not be replayed.
+    pilot, renamed, by_django = make_city(), make_city(), make_city()
+    for city in (pilot, renamed, by_django):
+        at_0001_with_rows(city.schema)
+        result = sm.migrate_schema(city.schema, TO_0003)
+        assert result.ok, result.error
+    assert len(title_indexes(pilot.schema)) == 2  # the index and its LIKE twin
+    for city in (renamed, by_django):
+        with connection.cursor() as cursor:
+            for number, name in enumerate(title_indexes(city.schema)):
+                cursor.execute(f'ALTER INDEX "{city.schema}"."{name}" RENAME TO title_idx_{number}')
+    assert title_indexes(renamed.schema) == ["title_idx_0", "title_idx_1"]
+
+    reference = sm.migrate_schema(by_django.schema, TO_0004)
+    results = by_schema(
+        sm.migrate_fleet([pilot.schema, renamed.schema], jobs=1, migrate_options=TO_0004)
+    )
+
+    assert reference.ok, reference.error
+    assert (results[pilot.schema].path, results[renamed.schema].path) == ("pilot", "django")
+    assert all(result.ok for result in results.values())
+    assert title_indexes(by_django.schema) == [] == title_indexes(renamed.schema)
+    assert title_indexes(pilot.schema) == []
+    assert_same_schema(
+        schema_catalog(renamed.schema, data_tables=DATA),
+        schema_catalog(by_django.schema, data_tables=DATA),
+    )
+
+
+def test_statements_that_may_name_objects_from_the_pilots_catalog_are_not_replayed():
+    for statement in (
+        'DROP INDEX IF EXISTS "replayapp_book_title_2c1d8b6a"',
+        'ALTER TABLE "replayapp_book" DROP CONSTRAINT "replayapp_book_isbn_key"',
+        'ALTER INDEX "a" RENAME TO "b"',
+        'ALTER TABLE "t" RENAME CONSTRAINT "a" TO "b"',
+        'ALTER SEQUENCE IF EXISTS "t_id_seq" AS bigint',
+        'DROP SEQUENCE "t_id_seq" CASCADE',
+        "CREATE INDEX IF NOT EXISTS x ON t (y)",
+    ):
+        recording = Recording(pilot="gdansk")
+        recording.statements = ["ALTER TABLE t ADD COLUMN y int", statement]
+        recording.check_statements()
+        assert "pilot's catalog" in recording.obstacle, statement
+    fine = Recording(pilot="gdansk")
+    fine.statements = [
+        'ALTER TABLE "t" RENAME COLUMN "a" TO "b"',
+        'CREATE INDEX "t_y_1a2b3c4d" ON "t" ("y")',
+        'ALTER TABLE "t" ALTER COLUMN "y" DROP NOT NULL',
+    ]
+    fine.check_statements()
+    assert fine.replayable
 
 
 def _migration(*operations: Operation, atomic: bool = True) -> migrations.Migration:
