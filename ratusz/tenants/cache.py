@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # What an unreachable or hanging Redis raises (redis-py's own errors, and the OS's).
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError)
+# What a Redis at `maxmemory` that may not evict answers a write ("OOM command not allowed").
+REDIS_FULL = redis.exceptions.OutOfMemoryError
 
 
 T = TypeVar("T")
@@ -102,7 +104,10 @@ class ToleratingRedisCache(RedisCache):
     cache. Entries that only exist in the cache (rate-limit counters) start again from zero
     when Redis is back: throttling is lifted while it is down, which is preferred to refusing
     every resident. Connection timeouts are short (settings), so a Redis that hangs costs a
-    request about a second, not a minute.
+    request about a second, not a minute. A Redis full to `maxmemory` without eviction refuses
+    writes ("OOM command not allowed"): `add`, `set` and `set_many` then drop the write (logged)
+    and `set`/`set_many` delete the key, so its old value is never read instead of the new one.
+    Other refusals (a wrong type...) are bugs and still raise.
     """
 
     _last_warning = 0.0
@@ -121,6 +126,9 @@ class ToleratingRedisCache(RedisCache):
         except REDIS_DOWN as exc:
             self._down("add", exc)
             return False
+        except REDIS_FULL as exc:
+            self._down("add", exc)
+            return False
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         try:
@@ -136,6 +144,12 @@ class ToleratingRedisCache(RedisCache):
             super().set(key, value, timeout, version)
         except REDIS_DOWN as exc:
             self._down("set", exc)
+        except REDIS_FULL as exc:
+            self._down("set", exc)
+            # The old value must not be read in place of the new one (a content version that
+            # could not be replaced would keep stale pages reachable); DEL frees memory, so a
+            # full Redis still accepts it.
+            self.delete(key, version)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         try:
@@ -177,6 +191,10 @@ class ToleratingRedisCache(RedisCache):
             return list(super().set_many(data, timeout, version))
         except REDIS_DOWN as exc:
             self._down("set_many", exc)
+            return list(data)
+        except REDIS_FULL as exc:
+            self._down("set_many", exc)
+            self.delete_many(list(data), version)  # as in set()
             return list(data)
 
     def delete_many(self, keys: Any, version: Any = None) -> None:

@@ -4,10 +4,12 @@ makes them stale: any change to the city's content.
 What is cached: the answer to a GET from a visitor not signed in (an empty session, no message
 waiting), on a portal open to residents (open, in trial or active: never a closed, coming-soon,
 archived or deleted one), when the answer is a plain 200 page or JSON that sets no cookie and is
-not private (`ratusz.accounts.no_store`). The key holds the city (its schema, through the
-cache's key function, and everything routing knows of it), the content version, the language,
-the host, the path with its query, HTMX or not, the cookie notice dismissed or not, the city's
-plan and the operators' announcements reaching it.
+not private (`ratusz.accounts.no_store`), and the path with its query is at most
+`MAX_CACHED_PATH` characters long (made-up long queries are not worth an entry each; a write
+refused by a full Redis only drops the entry, `ratusz.tenants.cache`). The key holds the city
+(its schema, through the cache's key function, and everything routing knows of it), the
+content version, the language, the host, the path with its query, HTMX or not, the cookie
+notice dismissed or not, the city's plan and the operators' announcements reaching it.
 
 Per-visitor parts are never stored: the CSRF token of the forms (every page has the language
 switch) and the CSP nonce are replaced by placeholders when the page is stored and by this
@@ -15,8 +17,10 @@ visitor's own when it is served, so a visitor who then posts a form sends a vali
 
 Stale pages: the content version (`ratusz.tenants.cache`) is replaced whenever a statement
 changes rows in the city's schema, whoever runs it (a request, a task, a command) and however
-(`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL): the database backend reports every
-such statement (`ratusz.tenants.db.base`), and the version is replaced at once and again once
+(`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL, COPY): the database backend reports
+every statement that may change rows (`ratusz.tenants.db.base.changes_rows`: a writing verb
+first, after any comments; a WITH naming one anywhere; COPY ... FROM; SQL it cannot read; not a
+SELECT of a function that writes), and the version is replaced at once and again once
 the transaction commits. Sessions are the one table left out (written while pages are only
 read, shown on none). Changes made outside the city's schema that its pages show (the city's
 name and languages, its plan, announcements) are part of the key. Entries also expire after
@@ -54,6 +58,8 @@ CACHED_TYPES = ("text/html", "application/json")
 # A masked CSRF token as Django writes it into a form (64 letters and digits).
 MASKED_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
 HEADER = "X-Page-Cache"
+# Longer paths with their query (made up, mostly) are not worth a cache entry each.
+MAX_CACHED_PATH = 512
 # Headers of a stored page made again when it is served (the body's length changes with the
 # token put back in).
 REPLACED_HEADERS = frozenset({"content-type", "content-length", HEADER.lower()})
@@ -170,6 +176,7 @@ class CityPageCacheMiddleware:
         if (
             city is None
             or request.method != "GET"
+            or len(request.get_full_path()) > MAX_CACHED_PATH
             or not _cacheable_city(city)
             or not _anonymous_and_clean(request)
         ):

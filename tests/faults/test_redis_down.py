@@ -71,3 +71,30 @@ def test_every_cache_operation_degrades_when_redis_does_not_answer(own_redis):
     for name in counters:
         with pytest.raises(ValueError):
             getattr(cache, name)("k")
+
+
+def test_a_full_redis_drops_cache_writes_and_never_serves_the_value_it_could_not_replace(
+    own_redis,
+):
+    """Our own redis-server at `maxmemory` with `noeviction` answers writes with a real
+    "OOM command not allowed": a write of the cache is dropped (a page would otherwise be a
+    500), and the old value of a key whose replacement failed is gone, not served instead."""
+    import redis
+
+    cache = ToleratingRedisCache(own_redis.url(0), {"OPTIONS": {"socket_connect_timeout": 1}})
+    cache.set("content-version", "old")
+    raw = redis.Redis.from_url(own_redis.url(0))
+    raw.config_set("maxmemory-policy", "noeviction")
+    raw.config_set("maxmemory", 1)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        raw.set("probe", "1")  # the server really refuses
+
+    cache.set("content-version", "new")
+    assert cache.get("content-version") is None  # neither the old value nor an error
+    assert cache.add("other", 1) is False
+    assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert cache.get_or_set("c", 3) == 3
+
+    raw.config_set("maxmemory", 0)
+    cache.set("content-version", "newer")
+    assert cache.get("content-version") == "newer"

@@ -13,13 +13,16 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from psycopg import sql as psycopg_sql
 
 from ratusz.accounts.models import User
 from ratusz.consultations.branding.services import update_branding
 from ratusz.consultations.ideation.models import Idea, IdeaStatus
 from ratusz.consultations.ideation.services import post_idea
+from ratusz.tenants.cache import content_version
 from ratusz.tenants.context import city_context
-from ratusz.tenants.page_cache import HEADER, _cacheable_city
+from ratusz.tenants.db.base import changes_rows
+from ratusz.tenants.page_cache import HEADER, MAX_CACHED_PATH, _cacheable_city
 from tests.consultations.conftest import make_project
 
 PASSWORD = "correct horse battery"
@@ -178,3 +181,99 @@ def test_the_csp_nonce_of_a_cached_page_is_the_responses_own(city, idea):
 def test_no_page_of_a_portal_closed_to_residents_is_cached(city, change):
     assert _cacheable_city(city.ref)
     assert not _cacheable_city(replace(city.ref, **change))
+
+
+SCRATCH = "page_cache_scratch"
+
+
+def _idea_sql(template: str) -> str:
+    return template.replace("IDEAS", Idea._meta.db_table)
+
+
+# Each way a statement may change rows of the city; executed for real in the city's schema.
+WRITES = {
+    "newline after the verb": _idea_sql("UPDATE\n IDEAS SET title = title WHERE id = %s"),
+    "block comment first": _idea_sql("/* fix */ UPDATE IDEAS SET title = title WHERE id = %s"),
+    "line comment first, lower case": _idea_sql(
+        "-- fix\n  update IDEAS set title = title where id = %s"
+    ),
+    "data-modifying CTE": _idea_sql(
+        "WITH t AS (UPDATE IDEAS SET title = title WHERE id = %s RETURNING 1) "
+        "SELECT count(*) FROM t"
+    ),
+    "MERGE": _idea_sql(
+        "MERGE INTO IDEAS AS i USING (SELECT %s::bigint AS id) AS s ON i.id = s.id "
+        "WHEN MATCHED THEN UPDATE SET title = i.title"
+    ),
+    "psycopg Composed": psycopg_sql.SQL("UPDATE {} SET title = title WHERE id = %s").format(
+        psycopg_sql.Identifier(Idea._meta.db_table)
+    ),
+    "psycopg SQL": psycopg_sql.SQL(f"DELETE FROM {SCRATCH}"),
+    "TRUNCATE": f"TRUNCATE {SCRATCH}",
+}
+READS = {
+    "SELECT": _idea_sql("SELECT title FROM IDEAS WHERE id = %s"),
+    "SELECT FOR UPDATE": _idea_sql("SELECT title FROM IDEAS WHERE id = %s FOR UPDATE"),
+    "read-only CTE": _idea_sql("WITH t AS (SELECT id FROM IDEAS WHERE id = %s) SELECT * FROM t"),
+}
+
+
+def _run(statement, idea_pk: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {SCRATCH} (n int)")
+        uses_param = "%s" in (statement if isinstance(statement, str) else repr(statement))
+        cursor.execute(statement, [idea_pk] if uses_param else None)
+
+
+@pytest.mark.parametrize("statement", WRITES.values(), ids=WRITES.keys())
+def test_every_form_of_a_write_makes_the_city_s_pages_stale(city, idea, statement):
+    with city_context(city.ref):
+        before = content_version()
+        _run(statement, idea.pk)
+        assert content_version() != before
+
+
+@pytest.mark.parametrize("statement", READS.values(), ids=READS.keys())
+def test_a_read_leaves_the_city_s_pages_cached(city, idea, statement):
+    with city_context(city.ref):
+        _run(statement, idea.pk)  # creates the scratch table (no row changes)
+        before = content_version()
+        _run(statement, idea.pk)
+        assert content_version() == before
+
+
+def test_copy_into_a_table_of_the_city_makes_its_pages_stale(city):
+    with city_context(city.ref), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {SCRATCH} (n int)")
+        before = content_version()
+        with cursor.copy(f"COPY {SCRATCH} FROM STDIN") as copy:
+            copy.write("1\n2\n")
+        assert content_version() != before
+        cursor.execute(f"SELECT count(*) FROM {SCRATCH}")
+        assert cursor.fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("statement", "writes"),
+    [
+        ("COPY t FROM STDIN", True),
+        ("COPY (SELECT 1) TO STDOUT", False),
+        ("  \n/* a */ -- b\n INSERT INTO t VALUES (1)", True),
+        ("WITH x AS (DELETE FROM t RETURNING *) SELECT 1", True),
+        ("CALL refresh()", True),
+        ("SELECT 1", False),
+        ("SAVEPOINT s1", False),
+        (object(), True),  # unknown: counted as a write
+    ],
+)
+def test_which_statements_count_as_changing_rows(statement, writes):
+    assert changes_rows(statement) is writes
+
+
+def test_a_page_asked_for_with_an_overlong_query_is_not_cached(city, idea):
+    path = f"/ideas/{idea.pk}/?q=" + "x" * MAX_CACHED_PATH
+    for _ in range(2):
+        page = visitor(city).get(path)
+        assert page.status_code == 200
+        assert not page.has_header(HEADER)
+    assert visitor(city).get(f"/ideas/{idea.pk}/?q=x")[HEADER] == "miss"

@@ -32,7 +32,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import psycopg
@@ -68,18 +70,72 @@ class _OwnTransactionWhenPooled:
             return super().executemany(sql, param_list)  # type: ignore[misc]  # as above
 
 
-# Statements that change rows (Django's SQL starts with its verb).
-_WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+# What may precede a statement's first word: whitespace and comments.
+_LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+# Statements that change rows by their first word; CALL, DO and EXECUTE may run anything.
+_WRITE_VERBS = frozenset(
+    {"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "CALL", "DO", "EXECUTE"}
+)
+# A WITH whose CTEs (or main statement) change rows names one of these as a word somewhere; a
+# word in a string or a name (a column "update") makes a needless bump, never a missed one.
+_WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
+_FROM_WORD = re.compile(r"\bFROM\b", re.I)
 # Tables written while pages are only read, whose rows no page shows: no change of the city.
 _QUIET_TABLES = ('"django_session"',)
+
+
+def statement_text(statement: Any, context: Any = None) -> str | None:
+    """The SQL of `statement` (a str, bytes, or psycopg's `sql.Composable`), None if unknown."""
+    if isinstance(statement, str):
+        return statement
+    if isinstance(statement, bytes):
+        return statement.decode(errors="replace")
+    if isinstance(statement, sql.Composable):
+        try:
+            return statement.as_string(context)
+        except Exception:  # unknown: the caller treats it as a write
+            return None
+    return None
+
+
+def changes_rows(statement: Any, context: Any = None) -> bool:
+    """Whether `statement` may change rows (conservative: a doubt counts as a change).
+
+    Leading whitespace and comments are skipped; INSERT, UPDATE, DELETE, MERGE, TRUNCATE, COPY
+    ... FROM, CALL, DO and EXECUTE change rows, and so does a WITH naming a data-modifying
+    verb anywhere. A statement whose text cannot be read counts as a change."""
+    text = statement_text(statement, context)
+    if text is None:
+        return True
+    head = text[_LEADING_NOISE.match(text).end() :]  # type: ignore[union-attr]  # always matches
+    word_match = _FIRST_WORD.match(head)
+    word = word_match.group(0).upper() if word_match else ""
+    if word in _WRITE_VERBS:
+        return True
+    if word == "COPY":
+        return _FROM_WORD.search(head) is not None
+    if word == "WITH":
+        return _WRITE_WORD.search(head) is not None
+    return False
+
+
+def _quiet(statement: Any, context: Any) -> bool:
+    """A plain write to a table no page shows (sessions)."""
+    text = statement_text(statement, context) or ""
+    head = text[_LEADING_NOISE.match(text).end() :][:80]  # type: ignore[union-attr]  # as above
+    if head[:4].upper() == "WITH":
+        return False
+    return any(table in head for table in _QUIET_TABLES)
 
 
 class _NotesCityWrites:
     """Tells `city_write_listeners` the schema of a city whose rows a statement changed, so that
     what is cached of the city (ratusz.tenants.page_cache) goes stale whoever wrote, however
-    (`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL)."""
+    (`save()`, `QuerySet.update()`, `bulk_create()`, raw SQL, psycopg's COPY)."""
 
     db: DatabaseWrapper
+    cursor: Any
 
     def execute(self, sql: Any, params: Any = None) -> Any:
         result = super().execute(sql, params)  # type: ignore[misc]  # cooperative mixin
@@ -90,6 +146,13 @@ class _NotesCityWrites:
         result = super().executemany(sql, param_list)  # type: ignore[misc]  # as above
         self.db.note_statement(sql)
         return result
+
+    @contextmanager
+    def copy(self, statement: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        """psycopg's COPY (not Django's API, reached through the wrapper): noted once done."""
+        with self.cursor.copy(statement, *args, **kwargs) as copy:
+            yield copy
+        self.db.note_statement(statement)
 
 
 class PooledCursorWrapper(_NotesCityWrites, _OwnTransactionWhenPooled, CursorWrapper):
@@ -118,13 +181,9 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
     city_write_listeners: ClassVar[list[Callable[[str], None]]] = []
 
     def note_statement(self, statement: Any) -> None:
-        if not self.city_write_listeners or not isinstance(statement, str):
+        if not self.city_write_listeners or self.schema_name == settings.PUBLIC_SCHEMA_NAME:
             return
-        if not statement.lstrip()[:7].upper().startswith(_WRITES):
-            return
-        if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
-            return
-        if any(table in statement[:80] for table in _QUIET_TABLES):
+        if not changes_rows(statement, self.connection) or _quiet(statement, self.connection):
             return
         for listener in self.city_write_listeners:
             listener(self.schema_name)
