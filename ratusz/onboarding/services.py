@@ -41,6 +41,7 @@ from ratusz.onboarding.models import (
     Signup,
 )
 from ratusz.tenants.context import CityRef, city_context, control_plane
+from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.links import city_url, control_url
 from ratusz.tenants.models import City, Domain
 from ratusz.tenants.services import ProvisioningRefused, open_city, provision_city
@@ -164,7 +165,9 @@ class SignupResult:
 
 def _lock_key(key: uuid.UUID) -> None:
     # Two submissions of one form wait for each other here, so the second finds the first's row.
-    with default_connection.cursor() as cursor:
+    # The wait lasts as long as the first one's provisioning, which may be longer than a web
+    # request's statement limit: the second must then get the duplicate's answer, not the 503.
+    with without_statement_timeout(), default_connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(key)])
 
 

@@ -110,6 +110,9 @@ DB_TASK_STATEMENT_TIMEOUT_MS = _int("DB_TASK_STATEMENT_TIMEOUT_MS", 60_000)
 # "t=${msec}") counts the time spent in front of the web server, when trusted.
 REQUEST_QUEUE_TIMEOUT_S = _float("REQUEST_QUEUE_TIMEOUT_S", 5.0)
 REQUEST_DROP_DISCONNECTED = _bool("REQUEST_DROP_DISCONNECTED", True)
+# ...but only after waiting this long in the queue: a client that half-closed its side after a
+# complete request (legal) looks gone, yet waits for the answer; one picked up promptly is served.
+REQUEST_DROP_DISCONNECTED_AFTER_S = _float("REQUEST_DROP_DISCONNECTED_AFTER_S", 1.0)
 TRUST_X_REQUEST_START = _bool("TRUST_X_REQUEST_START", False)
 
 REDIS_URL = _str("REDIS_URL", "")

@@ -13,9 +13,13 @@ keep a burst from outliving itself:
   503, `Retry-After` and a short page in the city's language. The wait is measured from when
   gunicorn queued the request (ratusz.gunicorn_conf stamps it into the environ) or, with
   TRUST_X_REQUEST_START, from the ingress's `X-Request-Start` header when that is earlier.
-- **Disconnected clients** (`LoadSheddingMiddleware`): a request whose client has already closed
-  the connection (a browser reloaded, a proxy timed out) is dropped without running its view;
-  the access log shows it with status 499 (nginx's "client closed request").
+- **Disconnected clients** (`LoadSheddingMiddleware`): a request that waited in the queue longer
+  than REQUEST_DROP_DISCONNECTED_AFTER_S and whose client has meanwhile closed the connection (a
+  browser reloaded, a proxy timed out) is dropped without running its view; the access log
+  shows it with status 499 (nginx's "client closed request"). A request picked up promptly is
+  served even when its client closed its side: a client may half-close after sending a whole
+  request (`shutdown(SHUT_WR)`, legal in HTTP/1.1: `nc -N`, some proxies and health checkers)
+  and still read the answer, and a peek cannot tell that from a client that left.
 """
 
 from __future__ import annotations
@@ -117,14 +121,20 @@ def overloaded_response(request: HttpRequest) -> HttpResponse:
 
 
 class LoadSheddingMiddleware:
-    """Refuse a request that waited too long for a thread; drop one whose client has gone."""
+    """Refuse a request that waited too long for a thread; drop one that waited and whose
+    client has gone."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         waited = queue_wait(request)
-        if settings.REQUEST_DROP_DISCONNECTED and client_has_gone(request):
+        if (
+            settings.REQUEST_DROP_DISCONNECTED
+            and waited is not None
+            and waited > settings.REQUEST_DROP_DISCONNECTED_AFTER_S
+            and client_has_gone(request)
+        ):
             logger.warning(
                 "dropped %s %s %s: the client closed the connection before it was served "
                 "(waited %s s)",
@@ -133,7 +143,10 @@ class LoadSheddingMiddleware:
                 request.path,
                 "?" if waited is None else f"{waited:.2f}",
             )
-            return HttpResponse(status=CLIENT_CLOSED_REQUEST)
+            dropped = HttpResponse(status=CLIENT_CLOSED_REQUEST, reason="Client Closed Request")
+            # Logged above; django.request would add an "Unknown Status Code" warning.
+            dropped._has_been_logged = True  # type: ignore[attr-defined]
+            return dropped
         limit = settings.REQUEST_QUEUE_TIMEOUT_S
         if limit > 0 and waited is not None and waited > limit:
             logger.warning(

@@ -4,11 +4,15 @@ wrong."""
 
 from __future__ import annotations
 
+import threading
+import time
 import zoneinfo
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -139,6 +143,54 @@ def test_double_submit_makes_one_city(control, committed):
     assert Signup.objects.filter(idempotency_key=data["idempotency_key"]).count() == 1
     # Both responses sign the browser in (whichever the browser follows).
     assert host_of(second["Location"]) == "zielona.localhost"
+
+
+def test_a_second_submission_waits_for_the_first_longer_than_the_statement_limit(
+    control, committed, settings
+):
+    """A submission waits on its form's lock for as long as another submission of the form
+    holds it (its provisioning); that wait is not cut by the web statement limit (503)."""
+    data = wizard_data()
+    control.get("/signup/")
+    settings.DB_STATEMENT_TIMEOUT_MS = 50
+    params = connection.settings_dict
+    dsn = {
+        "host": params["HOST"],
+        "port": params["PORT"],
+        "user": params["USER"],
+        "password": params["PASSWORD"] or None,
+        "dbname": params["NAME"],
+        "autocommit": True,
+    }
+    locked, released = threading.Event(), threading.Event()
+
+    def first_submission_still_provisioning() -> None:
+        with psycopg.connect(**dsn) as holder:
+            holder.execute(
+                "SELECT pg_advisory_lock(hashtextextended(%s, 0))", [str(data["idempotency_key"])]
+            )
+            locked.set()
+            for _ in range(1000):
+                waiting = holder.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    break
+                time.sleep(0.02)
+            time.sleep(0.3)  # well past the 50 ms statement limit
+            released.set()
+            holder.execute("SELECT pg_advisory_unlock_all()")
+
+    first = threading.Thread(target=first_submission_still_provisioning)
+    first.start()
+    assert locked.wait(30)
+    with committed():
+        second = control.post("/signup/", data)
+    first.join()
+    assert released.is_set()
+    assert second.status_code == 302, second.content[:300]
+    assert host_of(second["Location"]) == "zielona.localhost"  # the browser's hand-off
+    assert Signup.objects.filter(idempotency_key=data["idempotency_key"]).count() == 1
 
 
 def test_the_forms_key_replayed_from_another_browser_gets_no_sign_in_link(control, committed):
