@@ -333,20 +333,20 @@ def _seed_big_city_content() -> None:
 
     from ratusz.accounts.models import Consent, PolicyDocument, Role, User
     from ratusz.accounts.selectors import account_settings
-    from ratusz.consultations.ideation.models import (
+    from ratusz.consultations.core.models import Project
+    from ratusz.consultations.core.services import (
+        add_phase,
+        create_project,
+        create_topic,
+        publish_project,
+    )
+    from ratusz.consultations.methods.ideation.models import (
         Comment,
         Idea,
         IdeaStatus,
         Reaction,
         StatusChange,
         Visibility,
-    )
-    from ratusz.consultations.models import Project
-    from ratusz.consultations.services import (
-        add_phase,
-        create_project,
-        create_topic,
-        publish_project,
     )
 
     rng = random.Random(13)  # repeatable data, not secrets
@@ -512,7 +512,7 @@ def _other_projects(
 ) -> None:
     """A finished project, an upcoming one, a draft and an archived one (the city home lists
     them by state)."""
-    from ratusz.consultations.models import Project, PublicationStatus
+    from ratusz.consultations.core.models import Project, PublicationStatus
 
     finished = create_project(slug="last-years-budget", title={"en": "Last year's ideas"})
     add_phase(
@@ -546,7 +546,7 @@ def settle_counters(project: Any) -> None:
     recomputed here too, by calling their own recompute function."""
     from django.db import connection
 
-    from ratusz.consultations.ideation.models import Comment, Idea, Reaction, Visibility
+    from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction, Visibility
 
     idea_table = Idea._meta.db_table
     with connection.cursor() as cursor:
@@ -591,7 +591,7 @@ def analyze_city() -> None:
 
 
 def big_city_complete() -> bool:
-    from ratusz.consultations.models import Project
+    from ratusz.consultations.core.models import Project
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City
 
@@ -603,7 +603,7 @@ def big_city_complete() -> bool:
 
 
 def resettle_big_city() -> None:
-    from ratusz.consultations.models import Project
+    from ratusz.consultations.core.models import Project
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City
 
@@ -613,8 +613,8 @@ def resettle_big_city() -> None:
 
 
 def big_city() -> BigCity:
-    from ratusz.consultations.ideation.models import Idea, Visibility
-    from ratusz.consultations.views import IDEAS_PER_PAGE
+    from ratusz.consultations.core.views import IDEAS_PER_PAGE
+    from ratusz.consultations.methods.ideation.models import Idea, Visibility
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City, Domain
 
@@ -642,7 +642,7 @@ def big_city() -> BigCity:
 
 
 def big_city_rows() -> dict[str, int]:
-    from ratusz.consultations.ideation.models import Comment, Idea, Reaction
+    from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City
 

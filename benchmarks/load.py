@@ -72,7 +72,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def scenarios(seeded: httpbench.Seeded, residents: list[httpbench.Resident]) -> list[Scenario]:
-    from ratusz.consultations.ideation.selectors import SORTS
+    from ratusz.consultations.methods.ideation.selectors import SORTS
 
     assert seeded.big is not None
     big = seeded.big

@@ -89,11 +89,11 @@ def seed_vote(residents: int) -> tuple[int, list[tuple[int, int]], int]:
     from django.utils import timezone
 
     from ratusz.accounts.models import Role, User
-    from ratusz.consultations import services
-    from ratusz.consultations.ideation import services as ideation
-    from ratusz.consultations.ideation.models import IdeaStatus
-    from ratusz.consultations.voting import services as voting
-    from ratusz.consultations.voting.models import Candidate
+    from ratusz.consultations.core import services
+    from ratusz.consultations.methods.ideation import services as ideation
+    from ratusz.consultations.methods.ideation.models import IdeaStatus
+    from ratusz.consultations.methods.voting import services as voting
+    from ratusz.consultations.methods.voting.models import Candidate
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City
     from ratusz.tenants.services import provision_city
@@ -340,7 +340,7 @@ def refusal_reason(answer: bytes) -> str:
 def check_database(phase: int, outcomes: dict[int, Outcome]) -> dict[str, int]:
     from django.db import connection
 
-    from ratusz.consultations.voting.models import Ballot, BallotStatus
+    from ratusz.consultations.methods.voting.models import Ballot, BallotStatus
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City
 

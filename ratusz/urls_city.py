@@ -6,7 +6,7 @@ from django.urls import include, path
 from ratusz.accounts import views as accounts
 
 urlpatterns = [
-    path("", include("ratusz.consultations.urls")),
+    path("", include("ratusz.consultations.core.urls")),
     path("", include("ratusz.consultations.branding.urls_public")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,16 +24,16 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("ratusz.accounts.urls")),
-    path("moderation/", include("ratusz.consultations.moderation.urls")),
-    path("notifications/", include("ratusz.consultations.notifications.urls")),
+    path("moderation/", include("ratusz.consultations.participation.moderation.urls")),
+    path("notifications/", include("ratusz.consultations.participation.notifications.urls")),
     # Billing is control-plane code; its pages for the city's administrators are mounted here.
     # Participation methods' resident pages.
-    path("surveys/", include("ratusz.consultations.surveys.public_urls")),
-    path("polls/", include("ratusz.consultations.polls.public_urls")),
-    path("voting/", include("ratusz.consultations.voting.public_urls")),
-    path("proposals/", include("ratusz.consultations.proposals.public_urls")),
-    path("events/", include("ratusz.consultations.events.public_urls")),
-    path("volunteering/", include("ratusz.consultations.volunteering.public_urls")),
+    path("surveys/", include("ratusz.consultations.methods.surveys.public_urls")),
+    path("polls/", include("ratusz.consultations.methods.polls.public_urls")),
+    path("voting/", include("ratusz.consultations.methods.voting.public_urls")),
+    path("proposals/", include("ratusz.consultations.methods.proposals.public_urls")),
+    path("events/", include("ratusz.consultations.methods.events.public_urls")),
+    path("volunteering/", include("ratusz.consultations.methods.volunteering.public_urls")),
     # Operators' support visits (one-time entry links from the console).
     path("support/", include("ratusz.platform.urls_city")),
     path("campaigns/", include("ratusz.consultations.campaigns.public_urls")),

@@ -7,7 +7,7 @@ must have used it to sign in this session.
 
 The same rule holds outside the back office: until this session meets it, such a person has no
 staff powers anywhere in the city. `StaffPowersMiddleware` marks the request's user
-(`withhold_staff_powers`), and every role predicate here and in ratusz.consultations.rules then
+(`withhold_staff_powers`), and every role predicate here and in ratusz.consultations.core.rules then
 answers as for a resident, so resident pages show no staff controls or staff-only data and
 services refuse staff actions. Only `holds_backoffice_role` reads the bare role, for
 `check_staff_access` to send the person to set up or enter the second factor.

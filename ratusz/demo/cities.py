@@ -48,29 +48,10 @@ from django.utils import timezone
 from ratusz.accounts.models import Consent, PolicyDocument, Role, User
 from ratusz.accounts.selectors import account_settings
 from ratusz.accounts.services import accept_invitation, record_consent
-from ratusz.consultations.ideation.models import (
-    Comment,
-    Idea,
-    IdeaStatus,
-    Reaction,
-    StatusChange,
-)
-from ratusz.consultations.ideation.services import (
-    Location,
-    add_comment,
-    change_status,
-    follow,
-    post_idea,
-)
-from ratusz.consultations.methods import Action
-from ratusz.consultations.models import Area, Folder, Phase, Project, PublicationStatus, Topic
-from ratusz.consultations.notifications.models import (
-    Frequency,
-    Notification,
-    NotificationPreference,
-)
-from ratusz.consultations.rules import can_act
-from ratusz.consultations.services import (
+from ratusz.consultations.core.models import Area, Folder, Phase, Project, PublicationStatus, Topic
+from ratusz.consultations.core.registry import Action
+from ratusz.consultations.core.rules import can_act
+from ratusz.consultations.core.services import (
     add_phase,
     create_area,
     create_folder,
@@ -78,6 +59,25 @@ from ratusz.consultations.services import (
     create_topic,
     publish_project,
     update_welcome,
+)
+from ratusz.consultations.methods.ideation.models import (
+    Comment,
+    Idea,
+    IdeaStatus,
+    Reaction,
+    StatusChange,
+)
+from ratusz.consultations.methods.ideation.services import (
+    Location,
+    add_comment,
+    change_status,
+    follow,
+    post_idea,
+)
+from ratusz.consultations.participation.notifications.models import (
+    Frequency,
+    Notification,
+    NotificationPreference,
 )
 from ratusz.demo import gdansk as demo_gdansk
 from ratusz.demo import springfield as demo_springfield
@@ -248,7 +248,7 @@ def add_accounts(demo: DemoCity) -> None:
         )
     User.objects.filter(pk__in=[u.pk for u in users]).update(password=_hashed(demo.password))
     # The addresses count as confirmed, as if each person had opened the link sent at sign-up
-    # (ratusz.consultations.rules asks allauth's EmailAddress, as sign-up records it).
+    # (ratusz.consultations.core.rules asks allauth's EmailAddress, as sign-up records it).
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
     )

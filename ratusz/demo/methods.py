@@ -21,19 +21,19 @@ from typing import Any
 from django.db import transaction
 
 from ratusz.accounts.models import User
-from ratusz.consultations.events import services as events
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.models import Phase
-from ratusz.consultations.polls import services as polls
-from ratusz.consultations.polls.models import PollVote
-from ratusz.consultations.proposals import services as proposals
-from ratusz.consultations.proposals.models import Proposal, ProposalStatusChange, Support
-from ratusz.consultations.services import update_phase_settings
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import Question, QuestionKind, Response, SurveyPage
-from ratusz.consultations.volunteering import services as volunteering
-from ratusz.consultations.voting import services as voting
-from ratusz.consultations.voting.models import Ballot, Candidate
+from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.services import update_phase_settings
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.polls import services as polls
+from ratusz.consultations.methods.polls.models import PollVote
+from ratusz.consultations.methods.proposals import services as proposals
+from ratusz.consultations.methods.proposals.models import Proposal, ProposalStatusChange, Support
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.surveys.models import Question, QuestionKind, Response, SurveyPage
+from ratusz.consultations.methods.volunteering import services as volunteering
+from ratusz.consultations.methods.voting import services as voting
+from ratusz.consultations.methods.voting.models import Ballot, Candidate
 from ratusz.demo.content import (
     DemoBallot,
     DemoCause,

@@ -23,22 +23,22 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.billing.plans import PLANS
-from ratusz.consultations import services as consultations
 from ratusz.consultations.branding import services as branding
 from ratusz.consultations.branding.models import Page
-from ratusz.consultations.events import services as events
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.ideation import services as ideation
-from ratusz.consultations.ideation.models import IdeaStatus
-from ratusz.consultations.methods import (
+from ratusz.consultations.core import services as consultations
+from ratusz.consultations.core.models import Phase, Project, Topic
+from ratusz.consultations.core.registry import (
     Capability,
     ParticipationMethod,
     UnknownMethod,
     get_method,
 )
-from ratusz.consultations.models import Phase, Project, Topic
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import Survey
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.ideation import services as ideation
+from ratusz.consultations.methods.ideation.models import IdeaStatus
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.surveys.models import Survey
 from ratusz.errors import Refused
 from ratusz.onboarding.models import CityTemplate
 from ratusz.onboarding.starter_content import BUILTINS, EMPTY, TemplateContent

@@ -15,8 +15,8 @@ from ratusz.accounts.models import Role, User
 from ratusz.billing.plans import PLANS
 from ratusz.billing.selectors import account_for, paid_invoices_for_month
 from ratusz.consultations.branding.models import Branding, Page, PageKind, PageStatus
-from ratusz.consultations.ideation.models import Comment, Idea, StatusChange
-from ratusz.consultations.models import Project, PublicationStatus
+from ratusz.consultations.core.models import Project, PublicationStatus
+from ratusz.consultations.methods.ideation.models import Comment, Idea, StatusChange
 from ratusz.onboarding.models import PartnerCity, PartnerMembership, PartnerOrganisation, Signup
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, Domain

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.campaigns.models import Delivery, DeliveryStatus
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.models import Project
-from ratusz.consultations.notifications.models import Notification
-from ratusz.consultations.polls.models import PollVote
-from ratusz.consultations.voting.models import Ballot, BallotStatus
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.polls.models import PollVote
+from ratusz.consultations.methods.voting.models import Ballot, BallotStatus
+from ratusz.consultations.participation.notifications.models import Notification
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import City
 

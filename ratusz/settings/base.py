@@ -9,12 +9,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.billing.schedule import BEAT_SCHEDULE as BILLING_BEAT_SCHEDULE
-from ratusz.consultations.events.schedule import BEAT_SCHEDULE as EVENTS_BEAT_SCHEDULE
-from ratusz.consultations.notifications.schedule import (
+from ratusz.consultations.methods.events.schedule import BEAT_SCHEDULE as EVENTS_BEAT_SCHEDULE
+from ratusz.consultations.methods.proposals.schedule import BEAT_SCHEDULE as PROPOSALS_BEAT_SCHEDULE
+from ratusz.consultations.participation.notifications.schedule import (
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
 from ratusz.consultations.people.schedule import BEAT_SCHEDULE as PEOPLE_BEAT_SCHEDULE
-from ratusz.consultations.proposals.schedule import BEAT_SCHEDULE as PROPOSALS_BEAT_SCHEDULE
 from ratusz.consultations.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE
 from ratusz.platform.schedule import BEAT_SCHEDULE as PLATFORM_BEAT_SCHEDULE
 from ratusz.settings import env
@@ -57,21 +57,21 @@ CONTROL_PLANE_APPS = [
     "ratusz.billing",
 ]
 CITY_PLANE_APPS = [
-    "ratusz.consultations",
-    "ratusz.consultations.ideation",
-    "ratusz.consultations.notifications",
-    "ratusz.consultations.moderation",
+    "ratusz.consultations.core",
+    "ratusz.consultations.methods.ideation",
+    "ratusz.consultations.participation.notifications",
+    "ratusz.consultations.participation.moderation",
     "ratusz.consultations.people",
     "ratusz.consultations.branding",
     "ratusz.consultations.reports",
     "ratusz.consultations.campaigns",
     "ratusz.consultations.insight",
-    "ratusz.consultations.surveys",
-    "ratusz.consultations.polls",
-    "ratusz.consultations.voting",
-    "ratusz.consultations.proposals",
-    "ratusz.consultations.events",
-    "ratusz.consultations.volunteering",
+    "ratusz.consultations.methods.surveys",
+    "ratusz.consultations.methods.polls",
+    "ratusz.consultations.methods.voting",
+    "ratusz.consultations.methods.proposals",
+    "ratusz.consultations.methods.events",
+    "ratusz.consultations.methods.volunteering",
 ]
 EVERY_SCHEMA_APPS = [
     "django.contrib.contenttypes",
@@ -163,8 +163,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ratusz.tenants.context_processors.city",
-                "ratusz.consultations.context_processors.maps",
-                "ratusz.consultations.context_processors.unread_notifications",
+                "ratusz.consultations.core.context_processors.maps",
+                "ratusz.consultations.core.context_processors.unread_notifications",
                 "ratusz.consultations.backoffice.context_processors.backoffice",
                 "ratusz.billing.context_processors.billing",
                 "ratusz.tenants.announcements.city_notices",

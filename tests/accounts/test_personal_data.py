@@ -48,27 +48,27 @@ from ratusz.accounts.services import (
     delete_account,
     record_consent,
 )
-from ratusz.consultations import services as consultations
 from ratusz.consultations.campaigns import services as campaigns
 from ratusz.consultations.campaigns.models import Audience
 from ratusz.consultations.campaigns.unsubscribe import make_token
-from ratusz.consultations.events import services as events
-from ratusz.consultations.ideation import services as ideation
-from ratusz.consultations.ideation.models import Follow, Idea, Reaction
-from ratusz.consultations.models import Phase
-from ratusz.consultations.moderation import services as moderation
-from ratusz.consultations.notifications import services as notifications
+from ratusz.consultations.core import services as consultations
+from ratusz.consultations.core.models import Phase
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.ideation import services as ideation
+from ratusz.consultations.methods.ideation.models import Follow, Idea, Reaction
+from ratusz.consultations.methods.polls import services as polls
+from ratusz.consultations.methods.proposals import services as proposals
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.surveys.models import AnswerFile
+from ratusz.consultations.methods.volunteering import services as volunteering
+from ratusz.consultations.methods.voting import services as voting
+from ratusz.consultations.participation.moderation import services as moderation
+from ratusz.consultations.participation.notifications import services as notifications
 from ratusz.consultations.people import services as people
-from ratusz.consultations.polls import services as polls
-from ratusz.consultations.proposals import services as proposals
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import AnswerFile
-from ratusz.consultations.volunteering import services as volunteering
-from ratusz.consultations.voting import services as voting
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from tests.consultations.conftest import make_project
-from tests.consultations.voting.conftest import make_vote
+from tests.consultations.methods.voting.conftest import make_vote
 from tests.security.isolation_world import tasks_in_process
 
 EMAIL = "anna.unikalna@example.com"
@@ -266,7 +266,7 @@ def test_declarations_name_real_fields_that_refer_to_an_account():
         assert len(reason) > 40  # a reason, not a shrug
 
 
-@isolate_apps("ratusz.consultations.ideation")
+@isolate_apps("ratusz.consultations.methods.ideation")
 def test_a_new_model_with_an_account_field_fails_until_its_author_declares_it():
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
 

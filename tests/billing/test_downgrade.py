@@ -20,23 +20,23 @@ from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.services import accept_invitation, create_invitation
 from ratusz.billing.plans import PLANS, apply_plan
-from ratusz.consultations import selectors
-from ratusz.consultations import services as project_services
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.events.services import EventDetails, create_event
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.ideation.services import NotAllowed, post_idea
-from ratusz.consultations.methods import Action
-from ratusz.consultations.models import Phase, Project, PublicationStatus
+from ratusz.consultations.core import selectors
+from ratusz.consultations.core import services as project_services
+from ratusz.consultations.core.models import Phase, Project, PublicationStatus
+from ratusz.consultations.core.registry import Action
+from ratusz.consultations.core.rules import can_act
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.events.services import EventDetails, create_event
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.ideation.services import NotAllowed, post_idea
+from ratusz.consultations.methods.polls.models import Poll
+from ratusz.consultations.methods.proposals.models import Proposal, ProposalStatus
+from ratusz.consultations.methods.proposals.services import submit_proposal
+from ratusz.consultations.methods.surveys.models import Survey, SurveyPage
+from ratusz.consultations.methods.volunteering.models import Cause
+from ratusz.consultations.methods.voting.models import VotingCode
 from ratusz.consultations.people import selectors as people_selectors
 from ratusz.consultations.people import services as people_services
-from ratusz.consultations.polls.models import Poll
-from ratusz.consultations.proposals.models import Proposal, ProposalStatus
-from ratusz.consultations.proposals.services import submit_proposal
-from ratusz.consultations.rules import can_act
-from ratusz.consultations.surveys.models import Survey, SurveyPage
-from ratusz.consultations.volunteering.models import Cause
-from ratusz.consultations.voting.models import VotingCode
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.domains import add_custom_domain

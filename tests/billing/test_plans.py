@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from ratusz.billing.plans import PLANS, apply_plan, get_plan, plan_for_lookup_key
 from ratusz.billing.taxids import parse_tax_id
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
 from ratusz.tenants.context import city_context
 from ratusz.tenants.entitlements import (
     FEATURES,

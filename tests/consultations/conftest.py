@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services
-from ratusz.consultations.models import Phase, Project
+from ratusz.consultations.core import services
+from ratusz.consultations.core.models import Phase, Project
 from ratusz.tenants.context import city_context
 
 

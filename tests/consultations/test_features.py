@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services
 from ratusz.consultations.campaigns import services as campaigns
 from ratusz.consultations.campaigns.models import Campaign, CampaignStatus
-from ratusz.consultations.features import (
+from ratusz.consultations.core import services
+from ratusz.consultations.core.features import (
     FeatureSwitchedOff,
     UnknownFeature,
     check_feature_on,
@@ -24,9 +24,9 @@ from ratusz.consultations.features import (
     features_enabled,
     set_features_enabled,
 )
+from ratusz.consultations.core.models import Phase, PortalSettings, Project
 from ratusz.consultations.insight import services as insight
 from ratusz.consultations.insight.models import ThemeRun
-from ratusz.consultations.models import Phase, PortalSettings, Project
 from ratusz.tenants.context import city_context
 from ratusz.tenants.entitlements import FeatureNotAllowed, forget_entitlements, set_entitlements
 from ratusz.tenants.models import Domain
@@ -338,8 +338,8 @@ def local(moment) -> str:
 def test_residents_cannot_take_part_in_a_switched_off_method_even_by_its_address(
     city, city_admin, resident, switch, in_city
 ):
-    from ratusz.consultations.methods import Action
-    from ratusz.consultations.rules import can_act
+    from ratusz.consultations.core.registry import Action
+    from ratusz.consultations.core.rules import can_act
 
     project = survey_project()
     phase = project.phases.get()

@@ -10,9 +10,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from ratusz.consultations.ideation import selectors
-from ratusz.consultations.ideation.models import Comment, Follow, Idea, Reaction
-from ratusz.consultations.ideation.services import (
+from ratusz.consultations.core.registry import Action
+from ratusz.consultations.core.rules import can_act
+from ratusz.consultations.methods.ideation import selectors
+from ratusz.consultations.methods.ideation.models import Comment, Follow, Idea, Reaction
+from ratusz.consultations.methods.ideation.services import (
     Location,
     NotAllowed,
     Refused,
@@ -22,9 +24,7 @@ from ratusz.consultations.ideation.services import (
     react,
     withdraw_reaction,
 )
-from ratusz.consultations.methods import Action
-from ratusz.consultations.moderation.models import Block, FilteredWord
-from ratusz.consultations.rules import can_act
+from ratusz.consultations.participation.moderation.models import Block, FilteredWord
 from tests.consultations.conftest import make_project
 
 
@@ -210,7 +210,7 @@ def test_following_is_idempotent(resident, neighbour, ideation_phase):
 def test_listeners_hear_events_in_the_city_that_announced_them(
     city, resident, ideation_phase, django_capture_on_commit_callbacks
 ):
-    from ratusz.consultations.ideation import events
+    from ratusz.consultations.methods.ideation import events
     from ratusz.tenants.db import connection
 
     heard: list[str] = []

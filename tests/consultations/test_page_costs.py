@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation import selectors
-from ratusz.consultations.ideation.models import Comment, Idea, IdeaStatus
-from ratusz.consultations.ideation.services import Location, change_status, post_idea
+from ratusz.consultations.methods.ideation import selectors
+from ratusz.consultations.methods.ideation.models import Comment, Idea, IdeaStatus
+from ratusz.consultations.methods.ideation.services import Location, change_status, post_idea
 from ratusz.tenants.cache import cached_for_city
 from ratusz.tenants.context import city_context
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from ratusz.consultations.ideation.models import Comment, Idea, IdeaStatus, StatusChange
-from ratusz.consultations.ideation.services import add_comment, post_idea
+from ratusz.consultations.methods.ideation.models import Comment, Idea, IdeaStatus, StatusChange
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
 
@@ -87,7 +87,7 @@ def test_loading_more_ideas_with_htmx_returns_only_the_cards(city, resident, ide
 def test_the_map_data_is_geojson_of_visible_ideas_with_a_place(city, resident, ideation_phase):
     from decimal import Decimal
 
-    from ratusz.consultations.ideation.services import Location
+    from ratusz.consultations.methods.ideation.services import Location
 
     post_idea(
         author=resident,
@@ -180,7 +180,7 @@ def test_posting_when_the_phase_has_ended_explains_why(city, resident, in_city):
 
     from django.utils import timezone
 
-    from ratusz.consultations import services
+    from ratusz.consultations.core import services
 
     project = services.create_project(slug="stary", title={"en": "Old"})
     now = timezone.now()
@@ -264,7 +264,7 @@ def test_staff_answer_and_the_history_shows_newest_first(city, manager, neighbou
 
 def test_the_project_page_reports_answers(city, manager, idea):
     with city_context(city.ref):
-        from ratusz.consultations.ideation.services import change_status
+        from ratusz.consultations.methods.ideation.services import change_status
 
         change_status(
             staff=manager, idea=idea, status=IdeaStatus.objects.get(code="accepted"), answer="Tak"
@@ -284,7 +284,7 @@ def test_nothing_of_one_city_is_reachable_from_another(city, other_city, idea, n
     assert other.get("/projects/park/map.json").status_code == 404
     assert "Ławki" not in other.get("/").content.decode()
     with city_context(other_city.ref):
-        from ratusz.consultations.ideation.selectors import idea_list
+        from ratusz.consultations.methods.ideation.selectors import idea_list
 
         projects = make_project(slug="park")  # the same address in Springfield is its own
         assert list(idea_list(project=projects, viewer=neighbour, search="Ławki")) == []
@@ -297,7 +297,7 @@ def test_draft_projects_are_hidden_from_residents(city, resident, in_city):
 
 
 def test_a_folder_page_groups_its_visible_projects_and_hides_drafts(city, other_city, in_city):
-    from ratusz.consultations.models import Folder
+    from ratusz.consultations.core.models import Folder
 
     folder = Folder.objects.create(
         slug="budzet-2026",
@@ -328,7 +328,7 @@ def test_the_timeline_links_to_results_the_visitor_may_see(city, resident, in_ci
 
     from django.utils import timezone
 
-    from ratusz.consultations import services
+    from ratusz.consultations.core import services
 
     project = make_project(slug="ankieta")
     now = timezone.now()

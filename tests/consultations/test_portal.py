@@ -2,8 +2,8 @@
 
 from django.utils import translation
 
-from ratusz.consultations.selectors import portal_welcome
-from ratusz.consultations.services import update_welcome
+from ratusz.consultations.core.selectors import portal_welcome
+from ratusz.consultations.core.services import update_welcome
 from ratusz.tenants.context import city_context
 
 

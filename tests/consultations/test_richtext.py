@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ratusz.consultations.richtext import sanitize
+from ratusz.consultations.core.richtext import sanitize
 
 HOSTILE_SCHEMES = ("javascript", "data", "vbscript", "jAvAsCrIpT", "file", "blob")
 PAYLOADS = ("alert(1)", "text/html;base64,PHNjcmlwdD4=", "msgbox(1)", "//evil.example/")

@@ -1,6 +1,6 @@
 """Cities add their own idea statuses, with a colour and a description per language."""
 
-from ratusz.consultations.ideation.models import IdeaStatus
+from ratusz.consultations.methods.ideation.models import IdeaStatus
 from ratusz.tenants.context import city_context
 from tests.consultations.test_pages import english
 

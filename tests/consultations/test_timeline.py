@@ -8,11 +8,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ratusz.consultations import services
-from ratusz.consultations.methods import Action, Capability, all_methods, get_method
-from ratusz.consultations.models import Phase, Project
-from ratusz.consultations.rules import current_phase
-from ratusz.consultations.services import TimelineRefused
+from ratusz.consultations.core import services
+from ratusz.consultations.core.models import Phase, Project
+from ratusz.consultations.core.registry import Action, Capability, all_methods, get_method
+from ratusz.consultations.core.rules import current_phase
+from ratusz.consultations.core.services import TimelineRefused
 from tests.consultations.conftest import make_project
 
 

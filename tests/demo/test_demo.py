@@ -20,18 +20,31 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.selectors import has_verified_email, pending_policies
-from ratusz.consultations.events.models import Event, RegistrationStatus
-from ratusz.consultations.ideation.models import Comment, Follow, Idea, Reaction, StatusChange
-from ratusz.consultations.ideation.selectors import answer_figures, idea_list, status_history
-from ratusz.consultations.models import Folder, Project, PublicationStatus, Topic
-from ratusz.consultations.notifications.models import Notification, NotificationPreference
-from ratusz.consultations.polls.models import Poll, PollVote
-from ratusz.consultations.proposals.models import Proposal
-from ratusz.consultations.rules import current_phase
-from ratusz.consultations.surveys.models import Response, SkipRule, Survey
-from ratusz.consultations.translation import translated
-from ratusz.consultations.volunteering.models import Cause, SignUp
-from ratusz.consultations.voting.models import Ballot, BallotStatus, Candidate
+from ratusz.consultations.core.models import Folder, Project, PublicationStatus, Topic
+from ratusz.consultations.core.rules import current_phase
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.methods.events.models import Event, RegistrationStatus
+from ratusz.consultations.methods.ideation.models import (
+    Comment,
+    Follow,
+    Idea,
+    Reaction,
+    StatusChange,
+)
+from ratusz.consultations.methods.ideation.selectors import (
+    answer_figures,
+    idea_list,
+    status_history,
+)
+from ratusz.consultations.methods.polls.models import Poll, PollVote
+from ratusz.consultations.methods.proposals.models import Proposal
+from ratusz.consultations.methods.surveys.models import Response, SkipRule, Survey
+from ratusz.consultations.methods.volunteering.models import Cause, SignUp
+from ratusz.consultations.methods.voting.models import Ballot, BallotStatus, Candidate
+from ratusz.consultations.participation.notifications.models import (
+    Notification,
+    NotificationPreference,
+)
 from ratusz.demo import gdansk as demo_gdansk
 from ratusz.demo import springfield as demo_springfield
 from ratusz.demo.cities import (

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations.models import Project, PublicationStatus
+from ratusz.consultations.core.models import Project, PublicationStatus
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import axe_violations, screenshot
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
 from ratusz.celery import app as celery_app
-from ratusz.consultations import services
-from ratusz.consultations.ideation.services import add_comment, post_idea
+from ratusz.consultations.core import services
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import axe_violations, screenshot
 

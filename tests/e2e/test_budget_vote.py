@@ -7,9 +7,9 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from ratusz.accounts.models import User
-from ratusz.consultations.voting import selectors
+from ratusz.consultations.methods.voting import selectors
 from ratusz.tenants.context import city_context
-from tests.consultations.voting.conftest import make_vote
+from tests.consultations.methods.voting.conftest import make_vote
 from tests.e2e.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations import services
-from ratusz.consultations.events import services as events
-from ratusz.consultations.events.models import Registration, RegistrationStatus
+from ratusz.consultations.core import services
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.events.models import Registration, RegistrationStatus
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import axe_violations
 

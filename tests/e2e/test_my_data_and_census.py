@@ -13,11 +13,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation import services as ideation
-from ratusz.consultations.voting import services as voting
+from ratusz.consultations.methods.ideation import services as ideation
+from ratusz.consultations.methods.voting import services as voting
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
-from tests.consultations.voting.conftest import make_vote, make_voter
+from tests.consultations.methods.voting.conftest import make_vote, make_voter
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.security.isolation_world import png
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from ratusz.accounts.models import User
 from ratusz.celery import app as celery_app
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
 from ratusz.onboarding import services as onboarding
 from ratusz.onboarding.models import (
     PartnerAccess,

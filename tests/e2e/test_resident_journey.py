@@ -15,7 +15,7 @@ from PIL import Image
 
 from ratusz.accounts.models import Role, User
 from ratusz.celery import app as celery_app
-from ratusz.consultations import services
+from ratusz.consultations.core import services
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import axe_violations, screenshot
 

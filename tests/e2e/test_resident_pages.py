@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services
-from ratusz.consultations.ideation.models import IdeaStatus
-from ratusz.consultations.ideation.services import (
+from ratusz.consultations.core import services
+from ratusz.consultations.methods.ideation.models import IdeaStatus
+from ratusz.consultations.methods.ideation.services import (
     Location,
     add_comment,
     change_status,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations.surveys.models import Response
+from ratusz.consultations.methods.surveys.models import Response
 from ratusz.tenants.context import city_context
-from tests.consultations.surveys.conftest import build_survey, make_survey_phase
+from tests.consultations.methods.surveys.conftest import build_survey, make_survey_phase
 from tests.e2e.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
@@ -69,7 +69,7 @@ def test_a_resident_answers_a_survey_with_skip_logic(make_city, live_server_url,
 
 
 def test_a_resident_outlines_an_area_on_the_map(make_city, live_server_url, page):
-    from ratusz.consultations.surveys import services
+    from ratusz.consultations.methods.surveys import services
 
     city = make_city(name="Sopot", slug="sopot-area", languages=["pl", "en"])
     with city_context(city.ref):

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services
+from ratusz.consultations.core import services
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, screenshot
 from tests.tenants.upload_samples import HOSTILE_CONTENTS, jpeg_with_location

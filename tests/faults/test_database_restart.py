@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.ideation.services import post_idea
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
 

@@ -12,8 +12,8 @@ import psycopg
 import redis
 
 from ratusz.accounts.models import User
-from ratusz.consultations.events.models import Registration, RegistrationStatus
-from ratusz.consultations.events.services import cancel_registration, register
+from ratusz.consultations.methods.events.models import Registration, RegistrationStatus
+from ratusz.consultations.methods.events.services import cancel_registration, register
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import UnqueuedTask
 from ratusz.tenants.tasks import (
@@ -22,7 +22,7 @@ from ratusz.tenants.tasks import (
     REQUEUE_ATTEMPTS,
     requeue_unqueued_tasks,
 )
-from tests.consultations.events.conftest import make_event, make_events_project
+from tests.consultations.methods.events.conftest import make_event, make_events_project
 from tests.faults.conftest import database_dsn, start_worker
 
 

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation.services import add_comment, post_idea
-from ratusz.consultations.notifications.models import Notification
-from ratusz.consultations.notifications.tasks import SWEEP_SETTLE, sweep_unsent_emails
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea
+from ratusz.consultations.participation.notifications.models import Notification
+from ratusz.consultations.participation.notifications.tasks import SWEEP_SETTLE, sweep_unsent_emails
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import UnqueuedTask
 from ratusz.tenants.tasks import CITY_HEADER, enqueue_on_commit

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services as consultations
+from ratusz.consultations.core import services as consultations
 from ratusz.onboarding import services
 from ratusz.onboarding.models import PartnerAccess, PartnerCity, PartnerMembership, Signup
 from ratusz.onboarding.selectors import city_ref, onboarding_checklist, partner_cities

@@ -9,15 +9,15 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations import services as consultations
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.ideation import services as ideation
-from ratusz.consultations.ideation.models import Idea, IdeaStatus
-from ratusz.consultations.models import Phase, Project
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import Question, Response, SkipRule, Survey
-from ratusz.consultations.voting import services as voting
-from ratusz.consultations.voting.models import Candidate
+from ratusz.consultations.core import services as consultations
+from ratusz.consultations.core.models import Phase, Project
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.ideation import services as ideation
+from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.surveys.models import Question, Response, SkipRule, Survey
+from ratusz.consultations.methods.voting import services as voting
+from ratusz.consultations.methods.voting.models import Candidate
 from ratusz.onboarding.city_templates import (
     TemplateRefused,
     apply_template,

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.branding.models import Page
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.ideation.models import IdeaStatus
-from ratusz.consultations.models import Phase, Project, Topic
-from ratusz.consultations.surveys.models import Question, Survey
-from ratusz.consultations.voting.models import Candidate
+from ratusz.consultations.core.models import Phase, Project, Topic
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.ideation.models import IdeaStatus
+from ratusz.consultations.methods.surveys.models import Question, Survey
+from ratusz.consultations.methods.voting.models import Candidate
 from ratusz.onboarding import throttling
 from ratusz.onboarding.models import SignInLink, Signup
 from ratusz.onboarding.selectors import city_ref

@@ -73,7 +73,7 @@ def test_export_then_restore_reproduces_every_row_and_file(city_with_file, setti
             ), table
         assert files_of(restored.schema_name) == files_of(city.schema) != {}
         with schema_context(restored.schema_name):
-            from ratusz.consultations.models import PortalSettings
+            from ratusz.consultations.core.models import PortalSettings
 
             assert PortalSettings.objects.get().city_id == restored.pk
     finally:

@@ -17,7 +17,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation.models import Idea
+from ratusz.consultations.methods.ideation.models import Idea
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import City, CityStatus
 from ratusz.tenants.routing import resolve_host

@@ -23,19 +23,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ratusz.accounts.models import Invitation, User
 from ratusz.consultations.branding.models import Page, SiteLink
 from ratusz.consultations.campaigns.models import AutomaticEmail, Campaign
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.ideation.models import Comment, Idea
+from ratusz.consultations.core.models import Folder, Phase, Project, ResidentGroup
 from ratusz.consultations.insight.models import Theme
-from ratusz.consultations.models import Folder, Phase, Project, ResidentGroup
-from ratusz.consultations.moderation.models import Block
-from ratusz.consultations.notifications.models import Notification
+from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.methods.ideation.models import Comment, Idea
+from ratusz.consultations.methods.polls.models import Poll
+from ratusz.consultations.methods.proposals.models import Proposal
+from ratusz.consultations.methods.surveys.models import AnswerFile, Question, SkipRule, SurveyPage
+from ratusz.consultations.methods.volunteering.models import Cause
+from ratusz.consultations.methods.voting.models import Candidate, PaperVotes
+from ratusz.consultations.participation.moderation.models import Block
+from ratusz.consultations.participation.notifications.models import Notification
 from ratusz.consultations.people.models import RegistrationField
-from ratusz.consultations.polls.models import Poll
-from ratusz.consultations.proposals.models import Proposal
 from ratusz.consultations.reports.models import Export
-from ratusz.consultations.surveys.models import AnswerFile, Question, SkipRule, SurveyPage
-from ratusz.consultations.volunteering.models import Cause
-from ratusz.consultations.voting.models import Candidate, PaperVotes
 from ratusz.tenants.models import Domain
 
 # Parameters that name no object of the city: what they hold is the same in every city, or a

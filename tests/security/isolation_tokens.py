@@ -20,7 +20,7 @@ from django.utils import timezone
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.services import create_invitation
 from ratusz.consultations.campaigns import unsubscribe as campaign_links
-from ratusz.consultations.notifications import unsubscribe as notification_links
+from ratusz.consultations.participation.notifications import unsubscribe as notification_links
 from ratusz.onboarding.models import LinkPurpose
 from ratusz.onboarding.services import issue_sign_in_link
 from ratusz.tenants.support import grant_support_access

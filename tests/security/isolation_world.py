@@ -29,25 +29,25 @@ from PIL import Image
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.services import accept_invitation, create_invitation
 from ratusz.celery import app as celery_app
-from ratusz.consultations import services as consultations
 from ratusz.consultations.branding import services as branding
 from ratusz.consultations.branding.models import LinkPlace, PageStatus
 from ratusz.consultations.campaigns import services as campaigns
 from ratusz.consultations.campaigns.models import Audience, AutomaticEmail
-from ratusz.consultations.events import services as events
-from ratusz.consultations.ideation import services as ideation
-from ratusz.consultations.ideation.models import IdeaStatus
+from ratusz.consultations.core import services as consultations
+from ratusz.consultations.core.models import Phase, Project
 from ratusz.consultations.insight import services as insight
-from ratusz.consultations.models import Phase, Project
-from ratusz.consultations.moderation import services as moderation
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.ideation import services as ideation
+from ratusz.consultations.methods.ideation.models import IdeaStatus
+from ratusz.consultations.methods.polls import services as polls
+from ratusz.consultations.methods.proposals import services as proposals
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.volunteering import services as volunteering
+from ratusz.consultations.methods.voting import services as voting
+from ratusz.consultations.methods.voting.models import Candidate
+from ratusz.consultations.participation.moderation import services as moderation
 from ratusz.consultations.people import services as people
-from ratusz.consultations.polls import services as polls
-from ratusz.consultations.proposals import services as proposals
 from ratusz.consultations.reports import services as reports
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.volunteering import services as volunteering
-from ratusz.consultations.voting import services as voting
-from ratusz.consultations.voting.models import Candidate
 from ratusz.tenants import domains
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection

@@ -24,23 +24,23 @@ from django.utils import timezone
 from ratusz.accounts.models import Role, User
 from ratusz.billing import services as billing
 from ratusz.billing.models import BillingAccount, SubscriptionStatus
-from ratusz.consultations import services as consultations
 from ratusz.consultations.branding import services as branding
 from ratusz.consultations.branding.models import Page, SiteLink
 from ratusz.consultations.campaigns import services as campaigns
 from ratusz.consultations.campaigns.models import AutomaticEmail
-from ratusz.consultations.events import services as events
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.models import Folder, Phase, Project
-from ratusz.consultations.notifications.models import Notification
+from ratusz.consultations.core import services as consultations
+from ratusz.consultations.core.models import Folder, Phase, Project
+from ratusz.consultations.methods.events import services as events
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.polls.models import Poll
+from ratusz.consultations.methods.proposals.models import Proposal
+from ratusz.consultations.methods.surveys.models import Question, SkipRule, SurveyPage
+from ratusz.consultations.methods.volunteering import services as volunteering
+from ratusz.consultations.methods.voting.models import Candidate, PaperVotes
+from ratusz.consultations.participation.notifications.models import Notification
 from ratusz.consultations.people import services as people
 from ratusz.consultations.people.models import Invitation
-from ratusz.consultations.polls.models import Poll
-from ratusz.consultations.proposals.models import Proposal
 from ratusz.consultations.reports.registry import metrics
-from ratusz.consultations.surveys.models import Question, SkipRule, SurveyPage
-from ratusz.consultations.volunteering import services as volunteering
-from ratusz.consultations.voting.models import Candidate, PaperVotes
 from ratusz.demo.cities import GDANSK, seed_demo_city
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, CityStatus, Domain

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations.events.models import Event
-from ratusz.consultations.models import Phase
+from ratusz.consultations.core.models import Phase
+from ratusz.consultations.methods.events.models import Event
 from ratusz.tenants.context import city_context
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 

@@ -35,10 +35,10 @@ from django.urls import reverse
 from ratusz.accounts.models import User
 from ratusz.celery import app as celery_app
 from ratusz.consultations.campaigns.models import CampaignOptOut
-from ratusz.consultations.models import Phase
-from ratusz.consultations.notifications.models import NotificationPreference
-from ratusz.consultations.services import update_welcome
-from ratusz.consultations.voting import services as voting
+from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.services import update_welcome
+from ratusz.consultations.methods.voting import services as voting
+from ratusz.consultations.participation.notifications.models import NotificationPreference
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.services import provision_city, purge_city

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from ratusz.accounts.models import User
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.ideation.services import post_idea
-from ratusz.consultations.templatetags.content import rich
+from ratusz.consultations.core.templatetags.content import rich
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
 from tests.security.markup import read
@@ -32,11 +32,11 @@ ALLOWED_IN_TEMPLATES = {
 # Python that marks text safe, with why: file -> number of uses.
 ALLOWED_IN_PYTHON = {
     # `rich` and `tr_html`: the sanitiser's output.
-    "ratusz/consultations/templatetags/content.py": 1,
+    "ratusz/consultations/core/templatetags/content.py": 1,
     # Charts: every text goes through escape() or format_html() first.
     "ratusz/consultations/reports/charts.py": 3,
     # A method's panel: the output of render_to_string, already escaped by the template.
-    "ratusz/consultations/views.py": 1,
+    "ratusz/consultations/core/views.py": 1,
 }
 _UNSAFE_TEMPLATE = re.compile(r"[\w.]+\|safe(seq)?\b|{%\s*autoescape\s+off\s*%}")
 _UNSAFE_PYTHON = re.compile(r"\b(mark_safe|format_html|SafeString)\(")

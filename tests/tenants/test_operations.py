@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 

@@ -17,8 +17,8 @@ from psycopg import sql as psycopg_sql
 
 from ratusz.accounts.models import User
 from ratusz.consultations.branding.services import update_branding
-from ratusz.consultations.ideation.models import Idea, IdeaStatus
-from ratusz.consultations.ideation.services import post_idea
+from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.tenants.cache import content_version
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db.base import changes_rows

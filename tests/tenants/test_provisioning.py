@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ratusz.accounts.models import Invitation, Role
 from ratusz.accounts.services import find_open_invitation
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants import initializers
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.middleware import CityRoutingMiddleware

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants import initializers
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.context import city_context

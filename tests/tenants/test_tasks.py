@@ -10,8 +10,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from ratusz.celery import app
-from ratusz.consultations.models import PortalSettings
-from ratusz.consultations.services import update_welcome
+from ratusz.consultations.core.models import PortalSettings
+from ratusz.consultations.core.services import update_welcome
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus

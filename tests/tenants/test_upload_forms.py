@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 
 import ratusz
 from ratusz.consultations.branding.models import Branding
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.models import Project
-from ratusz.consultations.surveys import services as surveys
-from ratusz.consultations.surveys.models import AnswerFile, Response
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.surveys import services as surveys
+from ratusz.consultations.methods.surveys.models import AnswerFile, Response
 from ratusz.tenants.context import city_context
 from tests.consultations.branding.test_branding import look
 from tests.consultations.conftest import make_project
-from tests.consultations.surveys.conftest import make_survey_phase
+from tests.consultations.methods.surveys.conftest import make_survey_phase
 from tests.tenants.upload_samples import HOSTILE_CONTENTS, HOSTILE_NAMES, image
 
 RANDOM_NAME = re.compile(
@@ -142,13 +142,13 @@ DOORS = {
 }
 # Forms that take a file and store none: they read it and keep what they read.
 READ_NOT_STORED = {
-    "ratusz.consultations.voting.forms.CensusUploadForm": "a census list, parsed into rows",
+    "ratusz.consultations.methods.voting.forms.CensusUploadForm": "a census list, parsed into rows",
     "ratusz.platform.forms.RestoreForm": "a city archive, restored by an operator",
 }
 # Forms whose file fields are added per question, not declared on the class.
-DYNAMIC = {"ratusz.consultations.surveys.forms.AnswerForm": "survey answer"}
+DYNAMIC = {"ratusz.consultations.methods.surveys.forms.AnswerForm": "survey answer"}
 DECLARED = {
-    "ratusz.consultations.ideation.forms.IdeaForm": {"idea photo", "idea attachment"},
+    "ratusz.consultations.methods.ideation.forms.IdeaForm": {"idea photo", "idea attachment"},
     "ratusz.consultations.branding.forms.BrandingForm": {"city logo"},
     "ratusz.consultations.backoffice.builder.forms.ProjectForm": {"project cover"},
 }

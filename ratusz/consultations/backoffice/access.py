@@ -24,8 +24,8 @@ from django.shortcuts import render
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.rules import check_staff_access, is_administrator
 from ratusz.accounts.rules import staff_required as _staff_access_required
-from ratusz.consultations.models import Project
-from ratusz.consultations.services import ProjectReadOnly, refuse_if_read_only
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.core.services import ProjectReadOnly, refuse_if_read_only
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from ratusz.consultations.features import FeatureState
+from ratusz.consultations.core.features import FeatureState
 
 
 class FeaturesForm(forms.Form):

@@ -16,7 +16,7 @@ from ratusz.consultations.backoffice.access import (
     staff_required,
 )
 from ratusz.consultations.backoffice.forms import FeaturesForm
-from ratusz.consultations.features import feature_states, set_features_enabled
+from ratusz.consultations.core.features import feature_states, set_features_enabled
 from ratusz.tenants.support import support_visits
 
 

@@ -27,7 +27,7 @@ from ratusz.consultations.branding.models import (
     PageStatus,
     TextColour,
 )
-from ratusz.consultations.richtext import plain_text
+from ratusz.consultations.core.richtext import plain_text
 from ratusz.tenants.uploads import IMAGE_TYPES, UploadRefused, display_name, inspect_upload
 
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"

@@ -19,8 +19,8 @@ from ratusz.consultations.branding.models import (
     SiteLink,
     TextColour,
 )
-from ratusz.consultations.models import PortalSettings
-from ratusz.consultations.translation import translated
+from ratusz.consultations.core.models import PortalSettings
+from ratusz.consultations.core.translation import translated
 
 CACHE_KEY = "branding:look"
 CACHE_TTL = 3600

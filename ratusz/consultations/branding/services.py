@@ -21,8 +21,8 @@ from ratusz.consultations.branding.models import (
 )
 from ratusz.consultations.branding.page_templates import standard_pages
 from ratusz.consultations.branding.selectors import forget_branding
-from ratusz.consultations.models import PortalSettings
-from ratusz.consultations.richtext import sanitize
+from ratusz.consultations.core.models import PortalSettings
+from ratusz.consultations.core.richtext import sanitize
 from ratusz.errors import Refused
 from ratusz.tenants.context import current_schema, schema_context
 

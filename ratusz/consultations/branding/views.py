@@ -21,8 +21,8 @@ from ratusz.consultations.branding.forms import (
     PageForm,
 )
 from ratusz.consultations.branding.models import Page, SiteLink
-from ratusz.consultations.features import FeatureNotAllowed, check_feature_on
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.features import FeatureNotAllowed, check_feature_on
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants import domains as domain_services
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.languages import LanguagesRefused, set_city_languages

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import User
 from ratusz.consultations.campaigns.rendering import html_to_text
 from ratusz.consultations.campaigns.unsubscribe import make_token
-from ratusz.consultations.notifications.emails import build_message
-from ratusz.consultations.notifications.selectors import language_for
-from ratusz.consultations.translation import translated
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.participation.notifications.emails import build_message
+from ratusz.consultations.participation.notifications.selectors import language_for
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.links import city_url
 

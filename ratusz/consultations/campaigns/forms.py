@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.campaigns.models import Audience
 from ratusz.consultations.campaigns.placeholders import UnknownPlaceholder, check_placeholders
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.richtext import plain_text
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.core.richtext import plain_text
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 MAX_SUBJECT = 200
@@ -108,7 +108,7 @@ class CampaignForm(PerLanguageForm):
         self.fields["project"].label_from_instance = self._project_label  # type: ignore[attr-defined]  # ModelChoiceField
 
     def _project_label(self, project: Project) -> str:
-        from ratusz.consultations.translation import translated
+        from ratusz.consultations.core.translation import translated
 
         return translated(project.title, self.default_language) or project.slug
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.models import Project, ResidentGroup
+from ratusz.consultations.core.models import Project, ResidentGroup
 
 
 class Audience(models.TextChoices):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ratusz.consultations.campaigns import selectors
 from ratusz.consultations.campaigns.models import AutomaticEmail
 from ratusz.consultations.campaigns.placeholders import UnknownPlaceholder, render_placeholders
-from ratusz.consultations.richtext import plain_text
-from ratusz.consultations.translation import translated
+from ratusz.consultations.core.richtext import plain_text
+from ratusz.consultations.core.translation import translated
 
 logger = logging.getLogger(__name__)
 

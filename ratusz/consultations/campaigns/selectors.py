@@ -17,9 +17,12 @@ from ratusz.consultations.campaigns.models import (
     DeliveryStatus,
     EmailTemplate,
 )
-from ratusz.consultations.ideation.models import Comment, Idea, Reaction
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.notifications.models import Frequency, NotificationPreference
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
+from ratusz.consultations.participation.notifications.models import (
+    Frequency,
+    NotificationPreference,
+)
 
 # Accounts of a city; operator and partner accounts live in the control plane, never here,
 # but a role check costs nothing and keeps a stray one out of a campaign.

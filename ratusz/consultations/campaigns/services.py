@@ -32,10 +32,10 @@ from ratusz.consultations.campaigns.models import (
 )
 from ratusz.consultations.campaigns.placeholders import PLACEHOLDERS, check_placeholders
 from ratusz.consultations.campaigns.unsubscribe import read_token
-from ratusz.consultations.features import check_feature_on
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.notifications.selectors import current_city, language_for
-from ratusz.consultations.richtext import sanitize
+from ratusz.consultations.core.features import check_feature_on
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.core.richtext import sanitize
+from ratusz.consultations.participation.notifications.selectors import current_city, language_for
 from ratusz.tenants.entitlements import check_limit
 from ratusz.tenants.tasks import enqueue_on_commit
 

@@ -27,7 +27,7 @@ from ratusz.consultations.campaigns.models import AutomaticEmail, Campaign, Camp
 from ratusz.consultations.campaigns.placeholders import PLACEHOLDERS
 from ratusz.consultations.campaigns.rendering import default_wording
 from ratusz.consultations.campaigns.unsubscribe import read_token
-from ratusz.consultations.notifications.describe import masked_email
+from ratusz.consultations.participation.notifications.describe import masked_email
 from ratusz.tenants.entitlements import FeatureNotAllowed, LimitReached
 
 

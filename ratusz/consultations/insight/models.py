@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.ideation.models import Comment, Idea
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.methods.ideation.models import Comment, Idea
 
 
 class RunStatus(models.TextChoices):

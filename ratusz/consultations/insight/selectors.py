@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from ratusz.consultations.ideation.models import Comment, Idea, Visibility
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.core.richtext import plain_text
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeMember, ThemeRun
-from ratusz.consultations.models import Project
-from ratusz.consultations.richtext import plain_text
+from ratusz.consultations.methods.ideation.models import Comment, Idea, Visibility
 
 
 @dataclass(frozen=True)

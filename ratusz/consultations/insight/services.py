@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations.features import check_feature_on
+from ratusz.consultations.core.features import check_feature_on
+from ratusz.consultations.core.models import Project
 from ratusz.consultations.insight import selectors
 from ratusz.consultations.insight.clustering import TOP_WORDS, cluster_texts
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeMember, ThemeRun
-from ratusz.consultations.models import Project
 from ratusz.tenants.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)

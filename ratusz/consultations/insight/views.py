@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
 from ratusz.consultations.backoffice.access import managed_project, managed_projects, staff_required
+from ratusz.consultations.core.models import Project
 from ratusz.consultations.insight import selectors, services
 from ratusz.consultations.insight.forms import MergeForm, RenameForm, TagsForm
 from ratusz.consultations.insight.models import Theme
-from ratusz.consultations.models import Project
 from ratusz.tenants.entitlements import FeatureNotAllowed
 
 

@@ -14,7 +14,7 @@ class PeopleConfig(AppConfig):
             register_signup_extension,
         )
         from ratusz.accounts.personal_data import register_personal_data
-        from ratusz.consultations.ideation.events import listen
+        from ratusz.consultations.methods.ideation.events import listen
         from ratusz.consultations.people import services, signup, tasks  # noqa: F401  # tasks: registers them with Celery
         from ratusz.consultations.people.personal_data import DECLARATIONS
 

@@ -15,9 +15,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.moderation.forms import DURATIONS, LinkedErrorsForm
-from ratusz.consultations.moderation.services import REASON_MAX_LENGTH
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.participation.moderation.forms import DURATIONS, LinkedErrorsForm
+from ratusz.consultations.participation.moderation.services import REASON_MAX_LENGTH
 from ratusz.consultations.people import selectors
 from ratusz.consultations.people.models import (
     KEY_PATTERN,
@@ -28,7 +29,6 @@ from ratusz.consultations.people.models import (
     RuleType,
 )
 from ratusz.consultations.people.services import OptionSpec
-from ratusz.consultations.translation import translated
 from ratusz.tenants.db import connection
 
 ANSWER_PREFIX = "reg_"

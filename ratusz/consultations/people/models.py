@@ -1,6 +1,6 @@
 """Registration fields the city asks residents, their answers, and how groups are made.
 
-Groups themselves are `ratusz.consultations.models.ResidentGroup` (projects and phases refer to
+Groups themselves are `ratusz.consultations.core.models.ResidentGroup` (projects and phases refer to
 them); `GroupSettings` adds whether a group is kept by hand or by a rule, and the rule.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import Invitation
-from ratusz.consultations.models import Project, ResidentGroup
+from ratusz.consultations.core.models import Project, ResidentGroup
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 

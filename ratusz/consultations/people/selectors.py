@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.selectors import STAFF_ROLES
-from ratusz.consultations.ideation.models import Comment, Idea, Reaction
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.moderation.models import Block
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
+from ratusz.consultations.participation.moderation.models import Block
 from ratusz.consultations.people.models import (
     AskedAt,
     FieldAnswer,

@@ -27,11 +27,11 @@ from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.rules import is_administrator
 from ratusz.accounts.selectors import STAFF_ROLES
 from ratusz.accounts.services import IssuedInvitation, create_invitation
-from ratusz.consultations.ideation.events import IdeaEvent
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.ideation.services import Refused
-from ratusz.consultations.models import Project, ResidentGroup
-from ratusz.consultations.moderation.selectors import active_block
+from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.methods.ideation.events import IdeaEvent
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.ideation.services import Refused
+from ratusz.consultations.participation.moderation.selectors import active_block
 from ratusz.consultations.people import selectors
 from ratusz.consultations.people.models import (
     AskedAt,

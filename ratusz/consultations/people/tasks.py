@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ratusz.consultations.models import ResidentGroup
+from ratusz.consultations.core.models import ResidentGroup
 from ratusz.consultations.people import services
 
 

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.consultations.backoffice.access import administrator_required
-from ratusz.consultations.ideation.services import NotAllowed, Refused
-from ratusz.consultations.models import ResidentGroup
-from ratusz.consultations.moderation import services as moderation
-from ratusz.consultations.moderation.selectors import active_block
+from ratusz.consultations.core.models import ResidentGroup
+from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
+from ratusz.consultations.participation.moderation import services as moderation
+from ratusz.consultations.participation.moderation.selectors import active_block
 from ratusz.consultations.people import selectors, services
 from ratusz.consultations.people.forms import (
     AddMembersForm,

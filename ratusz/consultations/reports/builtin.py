@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations.ideation.models import Comment, Idea, Reaction, Visibility
+from ratusz.consultations.core.richtext import plain_text
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction, Visibility
 from ratusz.consultations.reports.registry import (
     Column,
     Dataset,
@@ -24,8 +26,6 @@ from ratusz.consultations.reports.registry import (
     register_dataset,
     register_metric,
 )
-from ratusz.consultations.richtext import plain_text
-from ratusz.consultations.translation import translated
 
 # Rows are read in chunks so that a large export does not hold a city in memory.
 CHUNK = 500

@@ -11,7 +11,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.core.translation import translated
 from ratusz.consultations.reports.charts import Chart
 from ratusz.consultations.reports.registry import Scope
 from ratusz.consultations.reports.selectors import (
@@ -22,7 +23,6 @@ from ratusz.consultations.reports.selectors import (
     participation,
     scope_for,
 )
-from ratusz.consultations.translation import translated
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.core.translation import translated
 from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.models import ExportFormat
-from ratusz.consultations.translation import translated
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 5 * 366  # five years

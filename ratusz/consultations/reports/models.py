@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
 
 
 class ExportFormat(models.TextChoices):

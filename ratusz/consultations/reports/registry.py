@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
 
 
 @dataclass(frozen=True)

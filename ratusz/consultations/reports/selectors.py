@@ -17,17 +17,17 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
 from ratusz.consultations.backoffice.access import managed_projects
-from ratusz.consultations.ideation.models import Idea, IdeaStatus, Visibility
-from ratusz.consultations.ideation.selectors import (
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus, Visibility
+from ratusz.consultations.methods.ideation.selectors import (
     AnswerFigures,
     answer_figures,
     answer_figures_of,
 )
-from ratusz.consultations.models import Project
 from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.models import Export
 from ratusz.consultations.reports.registry import Scope
-from ratusz.consultations.translation import translated
 
 INTERVALS = ("day", "week", "month")
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
 from ratusz.consultations.reports import registry
 from ratusz.consultations.reports.files import write_csv, write_xlsx
 from ratusz.consultations.reports.models import Export, ExportFormat, ExportStatus

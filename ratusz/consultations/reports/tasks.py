@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ratusz.consultations.notifications.selectors import current_city
+from ratusz.consultations.participation.notifications.selectors import current_city
 from ratusz.consultations.reports import services
 
 

@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations import selectors, services
-from ratusz.consultations.ideation.models import Comment, Idea, Reaction
-from ratusz.consultations.ideation.services import add_comment, post_idea, react
-from ratusz.consultations.methods import Action, get_method
-from ratusz.consultations.models import Phase, Project, PublicationStatus
-from ratusz.consultations.rules import action_rule, can_act
-from ratusz.consultations.services import ProjectRefused, SettingsRefused, TimelineRefused
+from ratusz.consultations.core import selectors, services
+from ratusz.consultations.core.models import Phase, Project, PublicationStatus
+from ratusz.consultations.core.registry import Action, get_method
+from ratusz.consultations.core.rules import action_rule, can_act
+from ratusz.consultations.core.services import ProjectRefused, SettingsRefused, TimelineRefused
+from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea, react
 from ratusz.tenants.context import city_context
 from ratusz.tenants.entitlements import LimitReached, forget_entitlements, set_entitlements
 from tests.consultations.conftest import make_project

@@ -14,9 +14,9 @@ from django.utils import timezone
 from PIL import Image
 
 from ratusz.accounts.models import Role, User
-from ratusz.consultations import services
-from ratusz.consultations.ideation.services import post_idea
-from ratusz.consultations.models import Folder, Phase, Project, PublicationStatus
+from ratusz.consultations.core import services
+from ratusz.consultations.core.models import Folder, Phase, Project, PublicationStatus
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.tenants.context import city_context
 from ratusz.tenants.entitlements import forget_entitlements, set_entitlements
 from tests.consultations.conftest import make_project

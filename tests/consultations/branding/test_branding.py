@@ -11,7 +11,7 @@ from ratusz.accounts.models import Role, User
 from ratusz.consultations.branding.models import Branding
 from ratusz.consultations.branding.selectors import site_branding
 from ratusz.consultations.branding.services import BrandingRefused, update_branding
-from ratusz.consultations.models import PortalSettings
+from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants.context import city_context
 from tests.consultations.branding.conftest import image_bytes
 from tests.consultations.test_pages import english

@@ -10,8 +10,8 @@ from ratusz.accounts.models import User
 from ratusz.celery import app
 from ratusz.consultations.campaigns import services
 from ratusz.consultations.campaigns.models import Campaign
-from ratusz.consultations.models import ResidentGroup
-from tests.consultations.notifications.conftest import person
+from ratusz.consultations.core.models import ResidentGroup
+from tests.consultations.participation.notifications.conftest import person
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,13 @@ import pytest
 from ratusz.consultations.campaigns import services
 from ratusz.consultations.campaigns.models import EmailTemplate
 from ratusz.consultations.campaigns.placeholders import UnknownPlaceholder
-from ratusz.consultations.ideation.services import change_status, follow, post_idea
-from ratusz.consultations.notifications.emails import welcome_email
-from ratusz.consultations.notifications.models import Notification
-from ratusz.consultations.notifications.selectors import current_city
-from ratusz.consultations.notifications.services import email_digest, set_frequency
+from ratusz.consultations.methods.ideation.services import change_status, follow, post_idea
+from ratusz.consultations.participation.notifications.emails import welcome_email
+from ratusz.consultations.participation.notifications.models import Notification
+from ratusz.consultations.participation.notifications.selectors import current_city
+from ratusz.consultations.participation.notifications.services import email_digest, set_frequency
 from tests.consultations.campaigns.conftest import html_of
-from tests.consultations.notifications.conftest import person, status
+from tests.consultations.participation.notifications.conftest import person, status
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from ratusz.consultations.campaigns.placeholders import (
     render_placeholders,
 )
 from ratusz.consultations.campaigns.tasks import send_campaign_batch
-from ratusz.consultations.ideation.services import add_comment, post_idea, react
-from ratusz.consultations.notifications.services import set_frequency
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea, react
+from ratusz.consultations.participation.notifications.services import set_frequency
 from ratusz.tenants.entitlements import (
     FeatureNotAllowed,
     LimitReached,
@@ -30,7 +30,7 @@ from ratusz.tenants.entitlements import (
     set_entitlements,
 )
 from tests.consultations.campaigns.conftest import draft, html_of
-from tests.consultations.notifications.conftest import person
+from tests.consultations.participation.notifications.conftest import person
 
 
 def recipients(outbox) -> set[str]:
@@ -256,7 +256,7 @@ def test_a_test_email_goes_to_the_administrator_only(admin, group, members, comm
 
 def test_opting_out_by_token_stops_campaigns_only(city, resident, in_city):
     from ratusz.consultations.campaigns.unsubscribe import make_token
-    from ratusz.consultations.notifications.selectors import frequency_of
+    from ratusz.consultations.participation.notifications.selectors import frequency_of
 
     services.opt_out(token=make_token(resident.pk))
     assert selectors.is_opted_out(resident)

@@ -11,7 +11,7 @@ from ratusz.consultations.campaigns.models import Campaign, CampaignStatus, Emai
 from ratusz.consultations.campaigns.unsubscribe import make_token
 from ratusz.tenants.context import city_context
 from tests.consultations.campaigns.conftest import draft
-from tests.consultations.notifications.conftest import client_for, person
+from tests.consultations.participation.notifications.conftest import client_for, person
 
 URLCONF = "ratusz.urls_city"
 

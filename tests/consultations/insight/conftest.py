@@ -6,9 +6,9 @@ import pytest
 
 from ratusz.accounts.models import User
 from ratusz.celery import app
-from ratusz.consultations.ideation.models import Idea
-from ratusz.consultations.ideation.services import post_idea
-from tests.consultations.notifications.conftest import person
+from ratusz.consultations.methods.ideation.models import Idea
+from ratusz.consultations.methods.ideation.services import post_idea
+from tests.consultations.participation.notifications.conftest import person
 
 IDEAS = [
     ("Więcej ławek w parku", "Ławki w cieniu, bo seniorzy nie mają gdzie usiąść."),

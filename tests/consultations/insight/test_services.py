@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from ratusz.consultations.ideation.models import Visibility
-from ratusz.consultations.ideation.services import add_comment, post_idea
 from ratusz.consultations.insight import selectors, services
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeRun
+from ratusz.consultations.methods.ideation.models import Visibility
+from ratusz.consultations.methods.ideation.services import add_comment, post_idea
 from ratusz.tenants.context import city_context
 from ratusz.tenants.entitlements import FeatureNotAllowed, forget_entitlements, set_entitlements
 from tests.consultations.conftest import make_project
-from tests.consultations.notifications.conftest import person
+from tests.consultations.participation.notifications.conftest import person
 
 
 def analyse(project, staff, committed) -> ThemeRun:

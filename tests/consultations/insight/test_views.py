@@ -10,7 +10,7 @@ from ratusz.consultations.insight import services
 from ratusz.consultations.insight.models import Theme
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
-from tests.consultations.notifications.conftest import client_for, person
+from tests.consultations.participation.notifications.conftest import client_for, person
 
 URLCONF = "ratusz.urls_city"
 

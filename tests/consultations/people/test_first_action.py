@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ratusz.consultations.methods import Action
+from ratusz.consultations.core.registry import Action
+from ratusz.consultations.core.rules import can_act
 from ratusz.consultations.people import services
 from ratusz.consultations.people.models import AskedAt, FieldKind
-from ratusz.consultations.rules import can_act
 from ratusz.tenants.context import city_context
 
 

@@ -14,9 +14,9 @@ from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.personal_data import build_archive
 from ratusz.accounts.selectors import profile_data
 from ratusz.accounts.services import accept_invitation, delete_account
-from ratusz.consultations.ideation.services import Refused, post_idea, react
-from ratusz.consultations.models import ResidentGroup
-from ratusz.consultations.moderation.services import block_resident
+from ratusz.consultations.core.models import ResidentGroup
+from ratusz.consultations.methods.ideation.services import Refused, post_idea, react
+from ratusz.consultations.participation.moderation.services import block_resident
 from ratusz.consultations.people import selectors, services, tasks
 from ratusz.consultations.people.models import FieldAnswer, GroupKind, GroupSettings, RuleType
 from ratusz.tenants.context import city_context

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from ratusz.accounts.models import Invitation, Role, User
-from ratusz.consultations.ideation.services import post_idea
-from ratusz.consultations.models import ResidentGroup
-from ratusz.consultations.moderation.models import Block
+from ratusz.consultations.core.models import ResidentGroup
+from ratusz.consultations.methods.ideation.services import post_idea
+from ratusz.consultations.participation.moderation.models import Block
 from ratusz.consultations.people import selectors, services
 from ratusz.consultations.people.models import GroupKind, GroupSettings, RegistrationField
 from ratusz.tenants.context import city_context
@@ -82,7 +82,7 @@ def test_the_list_searches_filters_and_pages(city, city_admin, resident, neighbo
 
 def test_filter_by_blocked_group_and_joined_date(city, city_admin, resident, neighbour):
     with city_context(city.ref):
-        from ratusz.consultations.moderation.services import block_resident
+        from ratusz.consultations.participation.moderation.services import block_resident
 
         block_resident(admin=city_admin, resident=neighbour, reason="Spam")
         group = services.create_group(name="Rada")
@@ -129,7 +129,7 @@ def test_block_and_unblock_through_the_moderation_services(city, city_admin, res
     with city_context(city.ref):
         block = Block.objects.get(user=resident)
         assert block.blocked_by_id == city_admin.pk
-        from ratusz.consultations.moderation.models import ModerationAction
+        from ratusz.consultations.participation.moderation.models import ModerationAction
 
         assert ModerationAction.objects.filter(kind="block", target_user=resident).exists()
     again = client.post(f"/admin/people/{resident.pk}/block/", {"duration": "7", "reason": "Spam"})

@@ -9,9 +9,14 @@ from django.test import Client
 
 from ratusz.accounts.models import Role, User
 from ratusz.celery import app as celery_app
-from ratusz.consultations.ideation.models import Idea, IdeaStatus
-from ratusz.consultations.ideation.services import add_comment, change_status, post_idea, react
-from ratusz.consultations.models import Project
+from ratusz.consultations.core.models import Project
+from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus
+from ratusz.consultations.methods.ideation.services import (
+    add_comment,
+    change_status,
+    post_idea,
+    react,
+)
 from ratusz.tenants.context import city_context
 from tests.consultations.conftest import make_project
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
 from ratusz.accounts.services import accept_invitation, create_invitation
-from ratusz.consultations.ideation.services import post_idea
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.consultations.reports import services
 from ratusz.consultations.reports.models import Export
 from ratusz.consultations.reports.selectors import feedback, participation, scope_for

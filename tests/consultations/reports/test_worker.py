@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ratusz.accounts.models import Role, User
 from ratusz.celery import app
-from ratusz.consultations.ideation.services import post_idea
+from ratusz.consultations.methods.ideation.services import post_idea
 from ratusz.consultations.reports import services
 from ratusz.consultations.reports.models import Export, ExportStatus
 from ratusz.tenants.context import city_context

@@ -15,9 +15,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.features import FeatureNotAllowed, check_feature_on
-from ratusz.consultations.ideation.forms import TopicsField, check_image
-from ratusz.consultations.methods import (
+from ratusz.consultations.core.features import FeatureNotAllowed, check_feature_on
+from ratusz.consultations.core.models import (
+    Area,
+    Folder,
+    Phase,
+    Project,
+    ResidentGroup,
+    Topic,
+    Visibility,
+)
+from ratusz.consultations.core.registry import (
     ACTION_LABELS,
     FIELD_RULES,
     IDEA_FIELDS,
@@ -27,18 +35,10 @@ from ratusz.consultations.methods import (
     all_methods,
     get_method,
 )
-from ratusz.consultations.models import (
-    Area,
-    Folder,
-    Phase,
-    Project,
-    ResidentGroup,
-    Topic,
-    Visibility,
-)
-from ratusz.consultations.rules import action_rule
-from ratusz.consultations.selectors import assignable_managers
-from ratusz.consultations.translation import translated
+from ratusz.consultations.core.rules import action_rule
+from ratusz.consultations.core.selectors import assignable_managers
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.methods.ideation.forms import TopicsField, check_image
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Addresses the builder's own pages use (/admin/projects/new/).

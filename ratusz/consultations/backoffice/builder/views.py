@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations import selectors, services
 from ratusz.consultations.backoffice.access import (
     administrator_required,
     managed_project,
@@ -40,15 +39,16 @@ from ratusz.consultations.backoffice.builder.forms import (
     PhaseSettingsForm,
     ProjectForm,
 )
-from ratusz.consultations.methods import get_method
-from ratusz.consultations.models import Folder, Phase, Project, PublicationStatus
-from ratusz.consultations.services import (
+from ratusz.consultations.core import selectors, services
+from ratusz.consultations.core.models import Folder, Phase, Project, PublicationStatus
+from ratusz.consultations.core.registry import get_method
+from ratusz.consultations.core.services import (
     ProjectReadOnly,
     ProjectRefused,
     SettingsRefused,
     TimelineRefused,
 )
-from ratusz.consultations.views import city_of
+from ratusz.consultations.core.views import city_of
 from ratusz.tenants.entitlements import LimitReached
 
 

@@ -1,0 +1,173 @@
+"""Reads in a city's schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from ratusz.accounts.models import Role, User
+from ratusz.accounts.rules import acting_role
+from ratusz.consultations.core.models import (
+    Phase,
+    PortalSettings,
+    Project,
+    PublicationStatus,
+    Visibility,
+)
+from ratusz.consultations.core.translation import translated
+from ratusz.tenants.entitlements import current_entitlements
+
+
+@dataclass(frozen=True)
+class Welcome:
+    title: str
+    text: str
+    primary_color: str
+
+
+def portal_welcome(*, default_language: str) -> Welcome:
+    portal = PortalSettings.objects.first()
+    if portal is None:
+        return Welcome(title="", text="", primary_color="#1f4e8c")
+    return Welcome(
+        title=translated(portal.welcome_title, default_language),
+        text=translated(portal.welcome_text, default_language),
+        primary_color=portal.primary_color,
+    )
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    project: Project
+    current: Phase | None
+    state: str  # "open" | "upcoming" | "finished"
+
+
+def visible_projects(viewer: User | AnonymousUser) -> QuerySet[Project]:
+    """Published projects the viewer may see (group-only ones for their groups), ordered."""
+    projects = Project.objects.filter(status=PublicationStatus.PUBLISHED)
+    role = acting_role(viewer)
+    if role == Role.ADMINISTRATOR:
+        return projects.select_related("folder").prefetch_related("phases")
+    if viewer.is_authenticated:
+        allowed = Q(visibility=Visibility.EVERYONE) | Q(visible_to__members=viewer)
+        if role == Role.PROJECT_MANAGER:
+            allowed |= Q(managers=viewer)
+        projects = projects.filter(allowed).distinct()
+    else:
+        projects = projects.filter(visibility=Visibility.EVERYONE)
+    return projects.select_related("folder").prefetch_related("phases")
+
+
+def project_cards(
+    viewer: User | AnonymousUser, *, now: datetime | None = None
+) -> list[ProjectCard]:
+    now = now or timezone.now()
+    cards = []
+    for project in visible_projects(viewer):
+        phases = list(project.phases.all())
+        current = next(
+            (p for p in phases if p.starts_at <= now and (p.ends_at is None or p.ends_at > now)),
+            None,
+        )
+        if current is not None:
+            state = "open"
+        elif phases and min(p.starts_at for p in phases) > now:
+            state = "upcoming"
+        else:
+            state = "finished"
+        cards.append(ProjectCard(project=project, current=current, state=state))
+    order = {"open": 0, "upcoming": 1, "finished": 2}
+    return sorted(cards, key=lambda card: (order[card.state], card.project.position))
+
+
+def project_for(viewer: User | AnonymousUser, slug: str) -> Project | None:
+    """The project at `slug` if the viewer may see it (staff also see drafts)."""
+    from ratusz.consultations.core.rules import can_see_project
+
+    project = Project.objects.filter(slug=slug).prefetch_related("phases", "files").first()
+    if project is None or not can_see_project(viewer, project):
+        return None
+    return project
+
+
+# --- the back office's project builder ------------------------------------------------------
+
+
+def published_project_count() -> int:
+    """Projects open to residents now: what the plan's "active projects" limit counts."""
+    return Project.objects.filter(status=PublicationStatus.PUBLISHED).count()
+
+
+# --- read-only projects after a downgrade -----------------------------------------------------
+
+
+def active_projects_limit() -> int | None:
+    """The plan's limit of active (published) projects; None when unlimited. Read from the
+    cached entitlements, so it costs no query once the city's entitlements are cached."""
+    return current_entitlements().limit("active_projects")
+
+
+def read_only_project_ids() -> frozenset[int]:
+    """Published projects beyond the plan's limit of active projects (after a downgrade).
+
+    Nothing is unpublished or deleted when a plan shrinks: the projects that no longer fit
+    stay readable but take no new participation and no edits until the city archives others
+    (or returns them to draft) or raises the limit. The oldest-published projects keep the
+    slots within the limit; the newest ones are the extras. Residents have been taking part in
+    the older ones the longest and the city committed to them first; the newest were most
+    likely published under the bigger plan, so freezing them surprises the fewest people. The
+    order is also stable: archiving one project frees exactly one slot, for the oldest of the
+    extras. (Projects published before publication times were recorded count as oldest.)
+
+    One query when the plan has a limit, none when it has not.
+    """
+    limit = active_projects_limit()
+    if limit is None:
+        return frozenset()
+    extras = (
+        Project.objects.filter(status=PublicationStatus.PUBLISHED)
+        .order_by(F("published_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[max(limit, 0) :]
+    )
+    return frozenset(extras)
+
+
+def is_read_only(project: Project) -> bool:
+    """Whether `project` is beyond the plan's limit of active projects (see above). Only a
+    published project can be; for the others no query is made."""
+    if project.status != PublicationStatus.PUBLISHED:
+        return False
+    return project.pk in read_only_project_ids()
+
+
+def assignable_managers() -> QuerySet[User]:
+    """Staff accounts an administrator may put in charge of a project."""
+    return User.objects.filter(
+        is_active=True, role__in=[Role.PROJECT_MANAGER, Role.ADMINISTRATOR]
+    ).order_by("full_name", "email")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    phase: Phase
+    gap_before: bool  # days without a phase between the previous phase and this one
+
+
+def timeline(project: Project) -> list[TimelineEntry]:
+    """The project's phases in order, marking the gaps between them (the builder shows them)."""
+    entries: list[TimelineEntry] = []
+    previous: Phase | None = None
+    for phase in project.phases.order_by("starts_at"):
+        gap = (
+            previous is not None
+            and previous.ends_at is not None
+            and (previous.ends_at < phase.starts_at)
+        )
+        entries.append(TimelineEntry(phase=phase, gap_before=gap))
+        previous = phase
+    return entries

@@ -1,0 +1,12 @@
+from django.urls import URLPattern, URLResolver, path
+
+from ratusz.consultations.methods.events import staff
+
+# Back-office pages (app_name "backoffice", under /admin/).
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("events/", staff.event_list, name="events"),
+    path("events/new/", staff.event_create, name="events-create"),
+    path("events/phase/<int:phase_id>/", staff.event_list, name="events-phase"),
+    path("events/<int:event_id>/", staff.event_edit, name="events-edit"),
+    path("events/<int:event_id>/attendance.csv", staff.attendance_csv, name="events-attendance"),
+]

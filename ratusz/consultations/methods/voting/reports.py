@@ -1,0 +1,98 @@
+"""Voting's metric (submitted ballots) and dataset (results per idea) for the dashboard and
+the exports of ratusz.consultations.reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.translation import translated
+from ratusz.consultations.methods.voting.models import Ballot, BallotStatus
+from ratusz.consultations.reports.registry import (
+    Column,
+    Dataset,
+    Metric,
+    Scope,
+    register_dataset,
+    register_metric,
+)
+
+
+def _ballots(scope: Scope) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(phase__project__in=scope.projects, status=BallotStatus.SUBMITTED)
+
+
+def _phases(scope: Scope) -> QuerySet[Phase]:
+    return Phase.objects.filter(project__in=scope.projects, method="voting").select_related(
+        "project"
+    )
+
+
+def _columns(scope: Scope) -> list[Column]:
+    return [
+        Column("project", _lazy("Project")),
+        Column("phase", _lazy("Phase")),
+        Column("rank", _lazy("Place")),
+        Column("idea", _lazy("Idea number")),
+        Column("title", _lazy("Idea")),
+        Column("cost", _lazy("Cost")),
+        Column("online", _lazy("Online votes")),
+        Column("paper", _lazy("Paper and in-person votes")),
+        Column("total", _lazy("Votes in total")),
+        Column("funded", _lazy("Fits in the budget")),
+    ]
+
+
+def _rows(scope: Scope) -> Iterator[list[Any]]:
+    from ratusz.consultations.methods.voting.selectors import results
+
+    for phase in _phases(scope).order_by("project__pk", "starts_at"):
+        outcome = results(phase)
+        for row in outcome.rows:
+            yield [
+                translated(phase.project.title, scope.default_language),
+                translated(phase.title, scope.default_language),
+                row.rank,
+                row.candidate.idea_id,
+                row.candidate.idea.title,
+                row.candidate.cost,
+                row.online,
+                row.paper,
+                row.total,
+                (_("yes") if row.fits_budget else _("no")) if outcome.budget is not None else "",
+            ]
+
+
+def _count(scope: Scope) -> int:
+    from ratusz.consultations.methods.voting.models import Candidate
+
+    return Candidate.objects.filter(phase__in=_phases(scope), included=True).count()
+
+
+BALLOTS = Metric(
+    key="ballots",
+    label=_lazy("Votes cast online"),
+    events=_ballots,
+    time_field="submitted_at",
+    actor_field="user",
+    position=60,
+)
+RESULTS = Dataset(
+    key="voting_results",
+    label=_lazy("Voting results"),
+    columns=_columns,
+    rows=_rows,
+    count=_count,
+    empty_note=_lazy("There are no votes here yet: the file has only the column headers."),
+    position=60,
+)
+
+
+def register() -> None:
+    register_metric(BALLOTS)
+    register_dataset(RESULTS)

@@ -1,0 +1,1 @@
+"""What every method's inputs share: moderation and notifications (ARCHITECTURE.md §4)."""

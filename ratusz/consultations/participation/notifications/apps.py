@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "ratusz.consultations.participation.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+    plane = "city"
+
+    def ready(self) -> None:
+        from ratusz.accounts.extensions import register_email_confirmed_hook
+        from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.methods.ideation.events import listen
+        from ratusz.consultations.participation.notifications.personal_data import DECLARATIONS
+        from ratusz.consultations.participation.notifications.services import (
+            on_idea_event,
+            welcome_after_confirmation,
+        )
+
+        listen(on_idea_event)
+        register_personal_data(*DECLARATIONS)
+        register_email_confirmed_hook(welcome_after_confirmation)
