@@ -55,9 +55,7 @@ def _leaf_migration_with_tables() -> tuple[str, str, list[str]]:
     from django.db.migrations.operations import CreateModel
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    city_labels = {
-        apps.get_app_config(n.rsplit(".", 1)[-1]).label for n in settings.CITY_PLANE_APPS
-    }
+    city_labels = {c.label for c in apps.get_app_configs() if c.name in settings.CITY_PLANE_APPS}
     for (app_label, name), node in sorted(loader.graph.node_map.items()):
         if app_label not in city_labels or node.children:
             continue
