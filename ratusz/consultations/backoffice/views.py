@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.access import (
+from ratusz.consultations.backoffice.forms import FeaturesForm
+from ratusz.consultations.core.access import (
     administrator_required,
     managed_projects,
     staff_required,
 )
-from ratusz.consultations.backoffice.forms import FeaturesForm
 from ratusz.consultations.core.features import feature_states, set_features_enabled
 from ratusz.tenants.support import support_visits
 

@@ -10,7 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ratusz.consultations.backoffice.access import administrator_required
 from ratusz.consultations.branding import selectors, services
 from ratusz.consultations.branding.context_processors import COOKIE_NOTICE_COOKIE
 from ratusz.consultations.branding.forms import (
@@ -21,6 +20,7 @@ from ratusz.consultations.branding.forms import (
     PageForm,
 )
 from ratusz.consultations.branding.models import Page, SiteLink
+from ratusz.consultations.core.access import administrator_required
 from ratusz.consultations.core.features import FeatureNotAllowed, check_feature_on
 from ratusz.consultations.core.models import PortalSettings
 from ratusz.tenants import domains as domain_services

@@ -14,7 +14,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import administrator_required
 from ratusz.consultations.campaigns import selectors, services
 from ratusz.consultations.campaigns.emails import campaign_content
 from ratusz.consultations.campaigns.forms import (
@@ -27,6 +26,7 @@ from ratusz.consultations.campaigns.models import AutomaticEmail, Campaign, Camp
 from ratusz.consultations.campaigns.placeholders import PLACEHOLDERS
 from ratusz.consultations.campaigns.rendering import default_wording
 from ratusz.consultations.campaigns.unsubscribe import read_token
+from ratusz.consultations.core.access import administrator_required
 from ratusz.consultations.participation.notifications.describe import masked_email
 from ratusz.tenants.entitlements import FeatureNotAllowed, LimitReached
 

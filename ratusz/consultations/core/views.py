@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.features import feature_on
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Folder, Phase, Project, PublicationStatus
 from ratusz.consultations.core.registry import Action, Capability, get_method
 from ratusz.consultations.core.rules import can_act, current_phase
@@ -17,14 +18,8 @@ from ratusz.consultations.core.selectors import portal_welcome, project_cards, p
 from ratusz.consultations.methods.ideation import selectors as ideas
 from ratusz.consultations.methods.ideation.forms import IdeaFilterForm
 from ratusz.consultations.methods.ideation.models import Comment, Idea
-from ratusz.tenants.context import CityRef
 
 IDEAS_PER_PAGE = 12
-
-
-def city_of(request: HttpRequest) -> CityRef:
-    city: CityRef = request.city  # type: ignore[attr-defined]  # set by CityRoutingMiddleware
-    return city
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import managed_project, managed_projects, staff_required
+from ratusz.consultations.core.access import managed_project, managed_projects, staff_required
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.insight import selectors, services
 from ratusz.consultations.insight.forms import MergeForm, RenameForm, TagsForm

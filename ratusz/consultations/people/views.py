@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ratusz.accounts.models import Invitation, Role, User
-from ratusz.consultations.backoffice.access import administrator_required
+from ratusz.consultations.core.access import administrator_required
 from ratusz.consultations.core.models import ResidentGroup
 from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.participation.moderation import services as moderation

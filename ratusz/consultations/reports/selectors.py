@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.access import managed_projects
+from ratusz.consultations.core.access import managed_projects
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus, Visibility

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.access import managed_projects, staff_required
+from ratusz.consultations.core.access import managed_projects, staff_required
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.reports import registry, selectors, services
 from ratusz.consultations.reports.charts import svg

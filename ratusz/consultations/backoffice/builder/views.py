@@ -25,12 +25,6 @@ from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.access import (
-    administrator_required,
-    managed_project,
-    managed_projects,
-    staff_required,
-)
 from ratusz.consultations.backoffice.builder.forms import (
     CopyProjectForm,
     FolderForm,
@@ -40,6 +34,13 @@ from ratusz.consultations.backoffice.builder.forms import (
     ProjectForm,
 )
 from ratusz.consultations.core import selectors, services
+from ratusz.consultations.core.access import (
+    administrator_required,
+    managed_project,
+    managed_projects,
+    staff_required,
+)
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Folder, Phase, Project, PublicationStatus
 from ratusz.consultations.core.registry import get_method
 from ratusz.consultations.core.services import (
@@ -48,7 +49,6 @@ from ratusz.consultations.core.services import (
     SettingsRefused,
     TimelineRefused,
 )
-from ratusz.consultations.core.views import city_of
 from ratusz.tenants.entitlements import LimitReached
 
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.events import selectors
 from ratusz.consultations.methods.events.rules import can_register
 

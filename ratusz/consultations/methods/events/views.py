@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.richtext import plain_text
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.events import selectors, services
 from ratusz.consultations.methods.events.models import Event, RegistrationStatus
 from ratusz.consultations.methods.events.rules import can_register

@@ -15,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.rules import can_act, current_phase, is_project_staff
-from ratusz.consultations.core.views import _project_or_404, city_of
+from ratusz.consultations.core.views import _project_or_404
 from ratusz.consultations.methods.ideation import selectors, services
 from ratusz.consultations.methods.ideation.forms import CommentForm, IdeaForm, StatusForm
 from ratusz.consultations.methods.ideation.models import Comment, Follow, Idea, IdeaStatus, Reaction

@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.rules import can_act
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.polls import selectors, services
 from ratusz.consultations.methods.polls.forms import VoteForm
 from ratusz.consultations.methods.polls.models import Poll

@@ -6,10 +6,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.rules import can_act
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.proposals import selectors
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.rules import can_act, can_see_project
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.proposals import selectors, services
 from ratusz.consultations.methods.proposals.forms import ProposalForm
 from ratusz.consultations.methods.proposals.models import Proposal, ProposalStatus, Support

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import (
+from ratusz.consultations.core.access import (
     managed_projects,
     refuse_writes_to_read_only,
     staff_required,
 )
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.insight.clustering import cluster_texts
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.exports import survey_table

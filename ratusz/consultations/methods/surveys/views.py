@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.rules import is_project_staff
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.forms import AnswerForm
 from ratusz.consultations.methods.surveys.models import Response, Survey, SurveyPage

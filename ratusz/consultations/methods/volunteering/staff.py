@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import (
+from ratusz.consultations.core.access import (
     managed_projects,
     refuse_writes_to_read_only,
     staff_required,
 )
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.volunteering import selectors, services
 from ratusz.consultations.methods.volunteering.forms import CauseForm
 from ratusz.spreadsheets import SafeCSVWriter

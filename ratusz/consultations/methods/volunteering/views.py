@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.core.views import city_of
 from ratusz.consultations.methods.volunteering import selectors, services
 
 

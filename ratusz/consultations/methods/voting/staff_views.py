@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.backoffice.access import (
+from ratusz.consultations.core.access import (
     administrator_required,
     managed_projects,
     refuse_writes_to_read_only,
