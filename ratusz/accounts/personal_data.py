@@ -16,7 +16,7 @@ one-to-one or many-to-many field to the user model) declares, in its `ready()`:
   model=..., fields=(...), reason=...))` with the reason (e.g. which staff member generated
   voting codes: an audit of staff work, emptied by the foreign key when the account goes).
 
-Participation methods declare their kinds in their manifest (`ParticipationMethod.personal_data`)
+Participation methods declare their kinds in their manifest (`Method.personal_data`)
 and the method registry registers them.
 """
 

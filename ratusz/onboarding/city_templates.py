@@ -29,7 +29,7 @@ from ratusz.consultations.core import services as consultations
 from ratusz.consultations.core.models import Phase, Project, Topic
 from ratusz.consultations.core.registry import (
     Capability,
-    ParticipationMethod,
+    Method,
     UnknownMethod,
     get_method,
 )
@@ -173,7 +173,7 @@ class _Target:
     """A template phase as this city can hold it: its own method, or an information phase
     when the city's plan does not include that method (or it no longer exists)."""
 
-    method: ParticipationMethod
+    method: Method
     fallback_from: str  # the template's method when it fell back, else ""
 
 

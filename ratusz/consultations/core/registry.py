@@ -1,11 +1,18 @@
 """Participation methods: one registry that permissions, the back office and the UI ask.
 
-A phase has one method. A method declares which actions it offers and what it can do, so no
-code branches on method names; adding a method means adding a module that calls `register`.
+A phase has one method. Each method is a package under ratusz/consultations/methods/<key>/
+that declares everything about itself in one manifest (`methods/<key>/manifest.py` defining
+`MANIFEST = Method(...)`, registered by the package's `AppConfig.ready()`), so no code outside
+the package branches on method names: URL roots, the back office's URLs and navigation, the
+beat schedule and the phase editor loop over this registry (ARCHITECTURE.md §4).
+
+Hooks are dotted paths, imported only when used, so the registry (core) never imports a method
+and a manifest stays cheap to load: no import cycle can form through it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -75,7 +82,19 @@ class Capability(StrEnum):
 
 
 @dataclass(frozen=True)
-class ParticipationMethod:
+class StaffNavEntry:
+    """An entry of the back office's navigation (a URL name reversed without arguments)."""
+
+    url_name: str
+    label: Promise
+    administrators_only: bool = False
+    partners: bool = True  # partner consultants see administrators' entries, unless False
+
+
+@dataclass(frozen=True)
+class Method:
+    """The manifest of a participation method: everything the rest of Ratusz needs to know."""
+
     key: str
     label: Promise
     actions: frozenset[Action]
@@ -106,6 +125,21 @@ class ParticipationMethod:
     #   field of the method's models that refers to an account (what a person's data archive
     #   holds of it, what account deletion does to it); `register` registers them.
     personal_data: str = ""
+    # URLs, as dotted paths of URL modules (ratusz/urls_city.py and the back office include
+    # them in registry order):
+    # - resident_urls: the residents' pages, mounted at `url_prefix` of a city's host ("" at
+    #   the root: the module's paths then carry their own prefixes);
+    # - staff_urls: the back office's pages, mounted under /admin/ in the "backoffice"
+    #   namespace (their names are "backoffice:<name>");
+    # - staff_nav: the entries this method adds to the back office's navigation.
+    url_prefix: str = ""
+    resident_urls: str = ""
+    staff_urls: str = ""
+    staff_nav: tuple[StaffNavEntry, ...] = ()
+    # Periodic work: Celery beat entries by name (plain data, no import of the method's
+    # modules), merged into the beat schedule by ratusz/celery.py. Each usually fans a task out
+    # to every live city: {"task": "tenants.fan_out", "schedule": crontab(...), "args": (...)}.
+    periodic_tasks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def results_url_for(self, user: Any, phase: Any) -> str:
         """The results page of `phase` if this person may see it now, else ""."""
@@ -145,14 +179,15 @@ class ParticipationMethod:
         return [name for name in IDEA_FIELDS if name in fields]
 
 
-_registry: dict[str, ParticipationMethod] = {}
+_registry: dict[str, Method] = {}
 
 
 class UnknownMethod(KeyError):
     pass
 
 
-def register(method: ParticipationMethod) -> ParticipationMethod:
+def register(method: Method) -> Method:
+    """Add a method's manifest to the registry (from its `AppConfig.ready()`)."""
     if method.key in _registry and _registry[method.key] != method:
         raise ValueError(f"participation method {method.key!r} is registered twice")
     _registry[method.key] = method
@@ -161,39 +196,30 @@ def register(method: ParticipationMethod) -> ParticipationMethod:
     return method
 
 
-def get_method(key: str) -> ParticipationMethod:
+def unregister(key: str) -> None:
+    """Take a method out of the registry: for tests that register a throw-away method.
+
+    The personal-data declarations it registered stay (ratusz.accounts keeps no way back)."""
+    _registry.pop(key, None)
+
+
+def get_method(key: str) -> Method:
     try:
         return _registry[key]
     except KeyError as exc:
         raise UnknownMethod(key) from exc
 
 
-def all_methods() -> list[ParticipationMethod]:
+def all_methods() -> list[Method]:
+    """Every registered method, in the order of registration (INSTALLED_APPS' order)."""
     return list(_registry.values())
 
 
 INFORMATION = register(
-    ParticipationMethod(
+    Method(
         key="information",
         label=_("Information"),
         actions=frozenset(),
         capabilities=frozenset({Capability.FILES}),
     )
 )
-
-IDEATION = register(
-    ParticipationMethod(
-        key="ideation",
-        label=_("Ideas"),
-        actions=frozenset({Action.POST, Action.COMMENT, Action.REACT}),
-        capabilities=frozenset({Capability.IDEAS, Capability.MAP, Capability.FILES}),
-        default_options={
-            # "likes" or "likes_dislikes"
-            "reaction_mode": "likes",
-            "anonymous_posting": False,
-            # Fields of the idea form: each "off", "optional" or "required".
-            "fields": {"images": "optional", "attachments": "optional", "location": "optional",
-                       "topics": "optional"},
-        },
-    )
-)  # fmt: skip

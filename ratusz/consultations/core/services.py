@@ -32,7 +32,7 @@ from ratusz.consultations.core.registry import (
     REACTION_MODES,
     WHO_CHOICES,
     Action,
-    ParticipationMethod,
+    Method,
     UnknownMethod,
     get_method,
 )
@@ -221,7 +221,7 @@ def _lock_timeline(project: Project) -> None:
     Project.objects.select_for_update().get(pk=project.pk)
 
 
-def _method_or_refuse(method: str) -> ParticipationMethod:
+def _method_or_refuse(method: str) -> Method:
     """The registered method `method`, if the city's plan includes it and the city has not
     switched it off."""
     try:

@@ -9,21 +9,9 @@ class EventsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.consultations.core.registry import Action, ParticipationMethod, register
+        from ratusz.consultations.core.registry import register
         from ratusz.consultations.methods.events import reporting
+        from ratusz.consultations.methods.events.manifest import MANIFEST
 
-        register(
-            ParticipationMethod(
-                key="events",
-                label=_("Events"),
-                actions=frozenset({Action.ATTEND}),
-                capabilities=frozenset(),
-                default_options={"waiting_list": True},
-                panel="ratusz.consultations.methods.events.panels.render",
-                settings_form="ratusz.consultations.methods.events.forms.PhaseSettingsForm",
-                staff_url_name="backoffice:events-phase",
-                feature="events",
-                personal_data="ratusz.consultations.methods.events.personal_data.DECLARATIONS",
-            )
-        )
+        register(MANIFEST)
         reporting.register_reports()

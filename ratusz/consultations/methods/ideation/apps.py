@@ -9,7 +9,7 @@ class IdeationConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.accounts.personal_data import register_personal_data
-        from ratusz.consultations.methods.ideation.personal_data import DECLARATIONS
+        from ratusz.consultations.core.registry import register
+        from ratusz.consultations.methods.ideation.manifest import MANIFEST
 
-        register_personal_data(*DECLARATIONS)
+        register(MANIFEST)

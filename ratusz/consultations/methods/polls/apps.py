@@ -11,20 +11,7 @@ class PollsConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.consultations.core.registry import Action, ParticipationMethod, register
+        from ratusz.consultations.core.registry import register
+        from ratusz.consultations.methods.polls.manifest import MANIFEST
 
-        register(
-            ParticipationMethod(
-                key="poll",
-                label=_("Poll"),
-                actions=frozenset({Action.VOTE}),
-                capabilities=frozenset(),
-                # "after_vote" or "after_phase"
-                default_options={"show_results": "after_vote"},
-                panel="ratusz.consultations.methods.polls.panels.render",
-                settings_form="ratusz.consultations.methods.polls.forms.PhaseSettingsForm",
-                staff_url_name="backoffice:polls-manage",
-                feature="polls",
-                personal_data="ratusz.consultations.methods.polls.personal_data.DECLARATIONS",
-            )
-        )
+        register(MANIFEST)

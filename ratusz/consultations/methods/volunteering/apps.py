@@ -9,18 +9,7 @@ class VolunteeringConfig(AppConfig):
     plane = "city"
 
     def ready(self) -> None:
-        from ratusz.consultations.core.registry import Action, ParticipationMethod, register
+        from ratusz.consultations.core.registry import register
+        from ratusz.consultations.methods.volunteering.manifest import MANIFEST
 
-        register(
-            ParticipationMethod(
-                key="volunteering",
-                label=_("Volunteering"),
-                actions=frozenset({Action.VOLUNTEER}),
-                capabilities=frozenset(),
-                panel="ratusz.consultations.methods.volunteering.panels.render",
-                settings_form="ratusz.consultations.methods.volunteering.forms.PhaseSettingsForm",
-                staff_url_name="backoffice:volunteering-phase",
-                feature="volunteering",
-                personal_data="ratusz.consultations.methods.volunteering.personal_data.DECLARATIONS",
-            )
-        )
+        register(MANIFEST)

@@ -1,0 +1,22 @@
+"""The manifest of events: meetings residents register for, with a waiting list."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ratusz.consultations.core.registry import Action, Method, StaffNavEntry
+
+MANIFEST = Method(
+    key="events",
+    label=_("Events"),
+    actions=frozenset({Action.ATTEND}),
+    capabilities=frozenset(),
+    default_options={"waiting_list": True},
+    panel="ratusz.consultations.methods.events.panels.render",
+    settings_form="ratusz.consultations.methods.events.forms.PhaseSettingsForm",
+    staff_url_name="backoffice:events-phase",
+    feature="events",
+    personal_data="ratusz.consultations.methods.events.personal_data.DECLARATIONS",
+    url_prefix="events/",
+    resident_urls="ratusz.consultations.methods.events.public_urls",
+    staff_urls="ratusz.consultations.methods.events.urls",
+    staff_nav=(StaffNavEntry("backoffice:events", _("Events")),),
+)

@@ -1,0 +1,22 @@
+"""The manifest of proposals: citizen initiatives that collect support within a deadline."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ratusz.consultations.core.registry import Action, Method, StaffNavEntry
+
+MANIFEST = Method(
+    key="proposals",
+    label=_("Proposals"),
+    actions=frozenset({Action.POST, Action.VOTE}),
+    capabilities=frozenset(),
+    default_options={"threshold": 100, "days": 90},
+    panel="ratusz.consultations.methods.proposals.panels.render",
+    settings_form="ratusz.consultations.methods.proposals.forms.PhaseSettingsForm",
+    staff_url_name="backoffice:proposals-phase",
+    feature="proposals",
+    personal_data="ratusz.consultations.methods.proposals.personal_data.DECLARATIONS",
+    url_prefix="proposals/",
+    resident_urls="ratusz.consultations.methods.proposals.public_urls",
+    staff_urls="ratusz.consultations.methods.proposals.urls",
+    staff_nav=(StaffNavEntry("backoffice:proposals", _("Proposals")),),
+)
