@@ -6,8 +6,8 @@ from django.urls import include, path
 from ratusz.accounts import views as accounts
 
 urlpatterns = [
-    path("", include("ratusz.consultations.core.urls")),
-    path("", include("ratusz.consultations.branding.urls_public")),
+    path("", include("ratusz.consultations.core.public_urls")),
+    path("", include("ratusz.consultations.branding.public_urls")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's: its set-up of an authenticator app, recording that the code was used.
@@ -24,8 +24,8 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("ratusz.accounts.urls")),
-    path("moderation/", include("ratusz.consultations.participation.moderation.urls")),
-    path("notifications/", include("ratusz.consultations.participation.notifications.urls")),
+    path("moderation/", include("ratusz.consultations.participation.moderation.public_urls")),
+    path("notifications/", include("ratusz.consultations.participation.notifications.public_urls")),
     # Billing is control-plane code; its pages for the city's administrators are mounted here.
     # Participation methods' resident pages.
     path("surveys/", include("ratusz.consultations.methods.surveys.public_urls")),

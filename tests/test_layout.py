@@ -59,3 +59,33 @@ def test_ruff_rule_a005_is_enabled():
     assert probe.returncode == 1
     assert "A005" in probe.stdout
     assert "platform/__init__.py" in probe.stdout
+
+
+def test_templates_live_in_one_place():
+    # templates/<app_label>/... only (ARCHITECTURE.md §2): a template inside a Python package
+    # would be found by the app-directories loader, but missed by the checks that walk
+    # templates/ (unescaped output, inline scripts) and by whoever looks for it there.
+    stray = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "ratusz").rglob("templates"))
+    assert stray == []
+
+
+# One name per role of a file in the city plane (ARCHITECTURE.md §2): resident URLs in
+# public_urls.py, back-office URLs in staff_urls.py (included by backoffice.urls), back-office
+# views of an app that also has resident views in staff_views.py, a method's metrics and
+# datasets in reporting.py. urls.py is left to the root URLconf of the back office.
+_RETIRED_NAMES = {
+    "staff.py": "staff_views.py",
+    "urls_public.py": "public_urls.py",
+    "reports.py": "reporting.py",
+    "urls.py": "public_urls.py or staff_urls.py",
+}
+
+
+def test_city_plane_uses_one_name_per_role():
+    city = ROOT / "ratusz" / "consultations"
+    drift = sorted(
+        f"{path.relative_to(ROOT)}: name it {_RETIRED_NAMES[path.name]}"
+        for path in city.rglob("*.py")
+        if path.name in _RETIRED_NAMES and path != city / "backoffice" / "urls.py"
+    )
+    assert drift == []

@@ -43,11 +43,7 @@ _UNSAFE_PYTHON = re.compile(r"\b(mark_safe|format_html|SafeString)\(")
 
 
 def _templates() -> list[Path]:
-    return sorted(
-        path
-        for folder in (ROOT / "templates", *ROOT.glob("ratusz/**/templates"))
-        for path in folder.rglob("*.html")
-    )
+    return sorted((ROOT / "templates").rglob("*.html"))
 
 
 def test_html_templates_print_stored_html_only_through_the_sanitiser():

@@ -17,6 +17,6 @@ MANIFEST = Method(
     personal_data="ratusz.consultations.methods.events.personal_data.DECLARATIONS",
     url_prefix="events/",
     resident_urls="ratusz.consultations.methods.events.public_urls",
-    staff_urls="ratusz.consultations.methods.events.urls",
+    staff_urls="ratusz.consultations.methods.events.staff_urls",
     staff_nav=(StaffNavEntry("backoffice:events", _("Events")),),
 )

@@ -18,5 +18,5 @@ MANIFEST = Method(
     personal_data="ratusz.consultations.methods.polls.personal_data.DECLARATIONS",
     url_prefix="polls/",
     resident_urls="ratusz.consultations.methods.polls.public_urls",
-    staff_urls="ratusz.consultations.methods.polls.urls",
+    staff_urls="ratusz.consultations.methods.polls.staff_urls",
 )

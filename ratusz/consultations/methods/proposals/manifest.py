@@ -17,6 +17,6 @@ MANIFEST = Method(
     personal_data="ratusz.consultations.methods.proposals.personal_data.DECLARATIONS",
     url_prefix="proposals/",
     resident_urls="ratusz.consultations.methods.proposals.public_urls",
-    staff_urls="ratusz.consultations.methods.proposals.urls",
+    staff_urls="ratusz.consultations.methods.proposals.staff_urls",
     staff_nav=(StaffNavEntry("backoffice:proposals", _("Proposals")),),
 )

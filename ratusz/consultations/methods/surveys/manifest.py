@@ -23,5 +23,5 @@ MANIFEST = Method(
     results_visible="ratusz.consultations.methods.surveys.rules.can_see_results",
     url_prefix="surveys/",
     resident_urls="ratusz.consultations.methods.surveys.public_urls",
-    staff_urls="ratusz.consultations.methods.surveys.urls",
+    staff_urls="ratusz.consultations.methods.surveys.staff_urls",
 )

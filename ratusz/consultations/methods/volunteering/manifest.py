@@ -16,5 +16,5 @@ MANIFEST = Method(
     personal_data="ratusz.consultations.methods.volunteering.personal_data.DECLARATIONS",
     url_prefix="volunteering/",
     resident_urls="ratusz.consultations.methods.volunteering.public_urls",
-    staff_urls="ratusz.consultations.methods.volunteering.urls",
+    staff_urls="ratusz.consultations.methods.volunteering.staff_urls",
 )

@@ -21,7 +21,7 @@ MANIFEST = Method(
     personal_data="ratusz.consultations.methods.voting.personal_data.DECLARATIONS",
     url_prefix="voting/",
     resident_urls="ratusz.consultations.methods.voting.public_urls",
-    staff_urls="ratusz.consultations.methods.voting.urls",
+    staff_urls="ratusz.consultations.methods.voting.staff_urls",
     staff_nav=(
         StaffNavEntry("backoffice:voting-census", _("Census list"), administrators_only=True),
     ),
