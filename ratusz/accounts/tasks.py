@@ -1,5 +1,5 @@
 """Background work of accounts. Tasks run in the city that queued them (the Celery app's task
-class is ratusz.tenants.tasks.CityAwareTask)."""
+class is ratusz.tenants.queue.CityAwareTask)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,13 @@ from ratusz.accounts import rules, selectors, services
 from ratusz.accounts.adapter import POLICIES_PENDING_SESSION_KEY, city_of
 from ratusz.accounts.doors import BY_KEY
 from ratusz.accounts.extensions import InvitationRefused
-from ratusz.accounts.forms import AcceptInvitationForm, ConsentForm, DeleteAccountForm, ProfileForm
+from ratusz.accounts.forms import (
+    AcceptInvitationForm,
+    CityAccountRulesForm,
+    ConsentForm,
+    DeleteAccountForm,
+    ProfileForm,
+)
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import build_archive
 from ratusz.accounts.services import InvitationInvalid, accept_invitation, find_open_invitation
@@ -189,8 +195,6 @@ def delete_view(request: HttpRequest) -> HttpResponse:
 @rules.staff_required
 def city_rules_view(request: HttpRequest) -> HttpResponse:
     """Administrators: two-factor for staff, where the terms live, and new versions of them."""
-    from ratusz.accounts.forms import CityAccountRulesForm
-
     if not rules.is_administrator(request.user):
         return render(request, "accounts/administrators_only.html", status=403)
     current = selectors.account_settings()

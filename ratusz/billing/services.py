@@ -42,6 +42,7 @@ from ratusz.errors import Refused
 from ratusz.tenants.context import city_context
 from ratusz.tenants.links import city_url
 from ratusz.tenants.models import City, CityStatus, Domain
+from ratusz.tenants.queue import task_named
 from ratusz.tenants.services import change_city_status, end_trial
 
 logger = logging.getLogger(__name__)
@@ -731,9 +732,7 @@ def record_webhook_event(*, event: dict[str, Any]) -> WebhookEvent | None:
 
 
 def _queue_webhook_event(event_pk: int, now: datetime | None = None) -> None:
-    from ratusz.billing.tasks import process_stripe_event
-
-    process_stripe_event.delay(event_pk)
+    task_named("billing.process_stripe_event").delay(event_pk)
     WebhookEvent.objects.filter(pk=event_pk).update(queued_at=_now(now))
 
 

@@ -36,10 +36,10 @@ from ratusz.tenants.context import schema_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.models import City, CityStatus, Domain
+from ratusz.tenants.queue import enqueue_for_city
 from ratusz.tenants.schema_migrations import applied_migrations, expected_migrations
 from ratusz.tenants.services import remove_city_files
 from ratusz.tenants.slugs import SlugRefused, check_slug_format, schema_name_for
-from ratusz.tenants.tasks import enqueue_for_city
 
 logger = logging.getLogger(__name__)
 
@@ -149,15 +149,13 @@ def write_archive(city: City, target: IO[bytes]) -> dict[str, Any]:
 
 @audited("city.export")
 def request_export(audit: Audit, *, actor: Actor, city: City) -> CityExport:
-    from ratusz.platform import tasks
-
     export = CityExport.objects.create(
         city_id=city.pk, city_slug=city.slug, requested_by_id=actor.id
     )
     audit.after = {"export": export.pk}
     export_id = export.pk
     transaction.on_commit(
-        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.export_city, export_id)
+        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, "platform.export_city", export_id)
     )
     return export
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ratusz.onboarding.models import PartnerCity
 from ratusz.platform.models import AuditEntry, CityExport, FleetMigration
+from ratusz.tenants import schema_migrations as sm
 from ratusz.tenants.models import City, Domain
 
 SORTS = {
@@ -117,8 +118,6 @@ def audit_entries(
 
 def city_record(city: City) -> dict[str, Any]:
     """Everything the city page shows from the control plane."""
-    from ratusz.tenants import schema_migrations as sm
-
     entries = AuditEntry.objects.filter(city_id=city.pk)
     pending = sorted(
         f"{app}.{name}"

@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ratusz.celery import app
+from ratusz.platform.archive import build_export
+from ratusz.platform.audit import SYSTEM
 from ratusz.platform.models import FleetMigration, FleetMigrationCity, RunStatus
+from ratusz.platform.services import purge_due_cities as purge
+from ratusz.tenants import schema_migrations as sm
+from ratusz.tenants.blueprint import refresh_blueprint
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
+from ratusz.tenants.models import City
+from ratusz.tenants.support import end_expired_support_access as end
 
 logger = logging.getLogger(__name__)
 
 
 def _migrate_row(row: FleetMigrationCity) -> None:
-    from ratusz.tenants import schema_migrations as sm
-
     FleetMigrationCity.objects.filter(pk=row.pk).update(
         status=RunStatus.RUNNING, updated_at=timezone.now()
     )
@@ -34,15 +39,11 @@ def _migrate_row(row: FleetMigrationCity) -> None:
     )
 
 
-@app.task(name="platform.run_fleet_migration")
+@shared_task(name="platform.run_fleet_migration")
 @without_statement_timeout()
 def run_fleet_migration(run_id: int) -> str:
     """Migrate public, then the template (re-rendering the blueprint), then each city with
     pending migrations, one at a time, recording each city's outcome as it goes."""
-    from ratusz.tenants import schema_migrations as sm
-    from ratusz.tenants.blueprint import refresh_blueprint
-    from ratusz.tenants.models import City
-
     run = FleetMigration.objects.filter(pk=run_id).first()
     if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return "skipped"
@@ -84,7 +85,7 @@ def run_fleet_migration(run_id: int) -> str:
     return "failed" if failed else "done"
 
 
-@app.task(name="platform.migrate_one_city")
+@shared_task(name="platform.migrate_one_city")
 def migrate_one_city(row_id: int) -> str:
     """Retry one city of a run alone."""
     row = FleetMigrationCity.objects.filter(pk=row_id).first()
@@ -97,23 +98,16 @@ def migrate_one_city(row_id: int) -> str:
     return str(row.status)
 
 
-@app.task(name="platform.export_city")
+@shared_task(name="platform.export_city")
 def export_city(export_id: int) -> str:
-    from ratusz.platform.archive import build_export
-
     return build_export(export_id)
 
 
-@app.task(name="platform.purge_due_cities")
+@shared_task(name="platform.purge_due_cities")
 def purge_due_cities() -> int:
-    from ratusz.platform.audit import SYSTEM
-    from ratusz.platform.services import purge_due_cities as purge
-
     return len(purge(actor=SYSTEM))
 
 
-@app.task(name="platform.end_expired_support_access")
+@shared_task(name="platform.end_expired_support_access")
 def end_expired_support_access() -> int:
-    from ratusz.tenants.support import end_expired_support_access as end
-
     return end()

@@ -9,6 +9,11 @@ class TenantsConfig(AppConfig):
     plane = "control"
 
     def ready(self) -> None:
-        from ratusz.tenants import page_cache
+        # The control plane's own periodic tasks, registered in every process (beat and
+        # fan-outs name them); other apps' tasks are found when first queued by name.
+        from ratusz.tenants import (
+            page_cache,
+            tasks,  # noqa: F401
+        )
 
         page_cache.listen_to_city_writes()

@@ -18,8 +18,10 @@ from ratusz.accounts.rules import is_administrator, is_city_staff
 from ratusz.accounts.selectors import is_support_account
 from ratusz.tenants.context import CityRef
 from ratusz.tenants.db import connection
+from ratusz.tenants.links import city_url
 from ratusz.tenants.models import CityStatus
 from ratusz.tenants.routing import resolve_host
+from ratusz.tenants.services import redirect_target
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -77,9 +79,6 @@ class CityRoutingMiddleware:
 
     def _renamed(self, request: HttpRequest, host: str) -> HttpResponse | None:
         """A city's old subdomain (before a rename) sends visitors to the new one for good."""
-        from ratusz.tenants.links import city_url
-        from ratusz.tenants.services import redirect_target
-
         target = redirect_target(host)
         if target is None:
             return None

@@ -319,7 +319,7 @@ class SpareSchema(models.Model):
 
 class UnqueuedTask(models.Model):
     """A task that could not be queued because the broker was unavailable, kept until the
-    periodic sweep (ratusz.tenants.tasks.requeue_unqueued_tasks) queues it with the same
+    periodic sweep (ratusz.tenants.queue.requeue_unqueued_tasks) queues it with the same
     headers, so that it still runs in the city that asked for it. A control-plane table: the
     city is named in `headers` (schema and registry id), never by a key into its schema."""
 

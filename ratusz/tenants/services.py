@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from ratusz.errors import Refused
 from ratusz.tenants import routing
 from ratusz.tenants.blueprint import create_schema_from_blueprint, current_blueprint
 from ratusz.tenants.cache import forget_city_cache
-from ratusz.tenants.context import CityRef, city_context
+from ratusz.tenants.context import CityRef, city_context, schema_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.initializers import NewCity, city_initializers
@@ -362,9 +363,6 @@ def cities_due_for_purge() -> list[City]:
 
 def remove_city_files(*, schema_name: str) -> None:
     """Delete every file stored for the city (its folder, or its S3 prefix)."""
-    from django.core.files.storage import default_storage
-
-    from ratusz.tenants.context import schema_context
 
     def remove_tree(path: str) -> None:
         folders, files = default_storage.listdir(path)

@@ -27,7 +27,6 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +41,7 @@ from ratusz.tenants.blueprint import (
 from ratusz.tenants.db import connection
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
 from ratusz.tenants.models import City, SpareSchema
+from ratusz.tenants.queue import task_named, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 
@@ -240,5 +240,5 @@ def drop_spare(spare: SpareSchema) -> None:
 def refill_after_commit() -> None:
     """Queue a top-up (by name) once the current transaction commits. Only with a real worker:
     in-process tasks would make the person who just signed up wait for it."""
-    if pool_size() and not current_app.conf.task_always_eager:
-        transaction.on_commit(lambda: current_app.tasks[FILL_TASK].apply_async(), robust=True)
+    if pool_size() and not tasks_run_in_process():
+        transaction.on_commit(lambda: task_named(FILL_TASK).apply_async(), robust=True)

@@ -16,7 +16,7 @@ from ratusz.consultations.methods.events.models import Registration, Registratio
 from ratusz.consultations.methods.events.services import cancel_registration, register
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import UnqueuedTask
-from ratusz.tenants.tasks import (
+from ratusz.tenants.queue import (
     CITY_HEADER,
     CITY_ID_HEADER,
     REQUEUE_ATTEMPTS,

@@ -19,7 +19,7 @@ from ratusz.consultations.participation.notifications.models import Notification
 from ratusz.consultations.participation.notifications.tasks import SWEEP_SETTLE, sweep_unsent_emails
 from ratusz.tenants.context import city_context
 from ratusz.tenants.models import UnqueuedTask
-from ratusz.tenants.tasks import CITY_HEADER, enqueue_on_commit
+from ratusz.tenants.queue import CITY_HEADER, enqueue_on_commit
 from tests.consultations.conftest import make_project
 from tests.faults.conftest import start_worker
 

@@ -429,7 +429,7 @@ def test_a_task_queued_for_a_purged_city_ends_quietly(make_city, caplog):
     import logging
 
     from ratusz.celery import app
-    from ratusz.tenants.tasks import CITY_HEADER
+    from ratusz.tenants.queue import CITY_HEADER
 
     doomed = make_city()
     services.delete_city(actor=ACTOR, city=doomed.model, grace=timedelta(0))
@@ -439,7 +439,7 @@ def test_a_task_queued_for_a_purged_city_ends_quietly(make_city, caplog):
     def touch() -> str:
         return "ran"
 
-    with caplog.at_level(logging.WARNING, logger="ratusz.tenants.tasks"):
+    with caplog.at_level(logging.WARNING, logger="ratusz.tenants.queue"):
         result = touch.apply(headers={CITY_HEADER: doomed.schema})
     assert result.successful() and result.result is None
     assert "no longer exists" in caplog.text

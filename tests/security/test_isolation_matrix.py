@@ -41,9 +41,9 @@ from ratusz.consultations.methods.voting import services as voting
 from ratusz.consultations.participation.notifications.models import NotificationPreference
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
+from ratusz.tenants.queue import CITY_HEADER, CityAwareTask, city_headers, enqueue_on_commit
 from ratusz.tenants.services import provision_city, purge_city
 from ratusz.tenants.storage import city_folder
-from ratusz.tenants.tasks import CITY_HEADER, CityAwareTask, city_headers, enqueue_on_commit
 from tests.conftest import _as_fixture
 from tests.security.isolation_params import (
     Record,

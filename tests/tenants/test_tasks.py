@@ -15,13 +15,13 @@ from ratusz.consultations.core.services import update_welcome
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from ratusz.tenants.models import CityStatus
-from ratusz.tenants.services import change_city_status, purge_city
-from ratusz.tenants.tasks import (
+from ratusz.tenants.queue import (
     CITY_HEADER,
     enqueue_for_city,
     enqueue_on_commit,
     fan_out_to_cities,
 )
+from ratusz.tenants.services import change_city_status, purge_city
 
 
 @app.task(name="tests.stamp_welcome")
@@ -78,7 +78,7 @@ def test_a_task_for_a_removed_city_ends_quietly(make_city, worker, caplog):
     doomed, bystander = make_city(), make_city()
     schema = doomed.schema
     purge_city(city=doomed.model)
-    with caplog.at_level(logging.WARNING, logger="ratusz.tenants.tasks"):
+    with caplog.at_level(logging.WARNING, logger="ratusz.tenants.queue"):
         result = stamp_welcome.apply(args=("late",), headers={CITY_HEADER: schema})
     assert result.successful()
     assert result.result is None

@@ -13,21 +13,21 @@ from ratusz.platform.audit import ActionRefused, Actor, Audit, audited
 from ratusz.platform.models import FleetMigration, FleetMigrationCity, RunStatus
 from ratusz.tenants.announcements import forget_announcements
 from ratusz.tenants.models import Announcement, City
-from ratusz.tenants.tasks import enqueue_for_city
+from ratusz.tenants.queue import enqueue_for_city
 
 
 @audited("fleet.migrate")
 def start_fleet_migration(audit: Audit, *, actor: Actor) -> FleetMigration:
     """Queue a migration of the public and template schemas and then of every city."""
-    from ratusz.platform import tasks
-
     if FleetMigration.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ActionRefused(_("A fleet migration is already running."))
     run = FleetMigration.objects.create(started_by_id=actor.id, started_by_email=actor.email)
     audit.after = {"run": run.pk}
     run_id = run.pk
     transaction.on_commit(
-        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.run_fleet_migration, run_id)
+        lambda: enqueue_for_city(
+            settings.PUBLIC_SCHEMA_NAME, "platform.run_fleet_migration", run_id
+        )
     )
     return run
 
@@ -36,8 +36,6 @@ def start_fleet_migration(audit: Audit, *, actor: Actor) -> FleetMigration:
 def retry_city_migration(
     audit: Audit, *, actor: Actor, row: FleetMigrationCity
 ) -> FleetMigrationCity:
-    from ratusz.platform import tasks
-
     locked = FleetMigrationCity.objects.select_for_update().get(pk=row.pk)
     if locked.status != RunStatus.FAILED:
         raise ActionRefused(_("Only a city whose migration failed can be retried."))
@@ -48,7 +46,7 @@ def retry_city_migration(
     audit.after = {"run": locked.run_id, "schema": locked.schema_name}
     row_id = locked.pk
     transaction.on_commit(
-        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, tasks.migrate_one_city, row_id)
+        lambda: enqueue_for_city(settings.PUBLIC_SCHEMA_NAME, "platform.migrate_one_city", row_id)
     )
     return locked
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ratusz.errors import refusal_to_form
 from ratusz.platform.access import operator_required
+from ratusz.platform.archive import ArchiveRefused, export_file, request_export, restore_export
 from ratusz.platform.audit import Actor
 from ratusz.platform.forms import (
     RestoreForm,
@@ -28,8 +29,6 @@ from ratusz.tenants.slugs import SlugRefused
 @operator_required
 @require_POST
 def export_view(request: HttpRequest, slug: str) -> HttpResponse:
-    from ratusz.platform.archive import request_export
-
     city = get_object_or_404(City, slug=slug)
     request_export(actor=Actor.from_request(request), city=city)
     messages.success(request, _("The export has been queued; it appears on this page when ready."))
@@ -38,8 +37,6 @@ def export_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @operator_required
 def download_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
-    from ratusz.platform.archive import export_file
-
     export = get_object_or_404(CityExport, pk=pk)
     path = export_file(export)
     if path is None:
@@ -49,8 +46,6 @@ def download_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @operator_required
 def restore_view(request: HttpRequest) -> HttpResponse:
-    from ratusz.platform.archive import ArchiveRefused, restore_export
-
     form = RestoreForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ A statement that runs too long under load (a page made slow by a big city, a loc
 someone else) would hold its worker thread, its pooled connection and PostgreSQL's CPU long
 after the visitor gave up. So a web request limits every statement to DB_STATEMENT_TIMEOUT_MS
 (`ratusz.tenants.load_shedding.StatementTimeoutMiddleware`) and a task to
-DB_TASK_STATEMENT_TIMEOUT_MS (`ratusz.tenants.tasks.CityAwareTask`); a statement past it is
+DB_TASK_STATEMENT_TIMEOUT_MS (`ratusz.tenants.queue.CityAwareTask`); a statement past it is
 cancelled by PostgreSQL, and the request answers with the 503 page
 (`ratusz.tenants.db.unavailable`). Management commands (migrations, `seed_demo`, ...) have no
 limit, because nothing sets one for them.
