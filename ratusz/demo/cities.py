@@ -416,6 +416,7 @@ class _Writer:
         self.folders: dict[str, Folder] = {}
         self.methods = MethodWriter(
             city=demo.slug,
+            languages=demo.languages,
             people=self.people,
             residents=self.residents,
             manager=self.manager,

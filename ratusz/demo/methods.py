@@ -30,7 +30,13 @@ from ratusz.consultations.methods.polls.models import PollVote
 from ratusz.consultations.methods.proposals import services as proposals
 from ratusz.consultations.methods.proposals.models import Proposal, ProposalStatusChange, Support
 from ratusz.consultations.methods.surveys import services as surveys
-from ratusz.consultations.methods.surveys.models import Question, QuestionKind, Response, SurveyPage
+from ratusz.consultations.methods.surveys.models import (
+    Question,
+    QuestionKind,
+    Response,
+    SkipRule,
+    SurveyPage,
+)
 from ratusz.consultations.methods.volunteering import services as volunteering
 from ratusz.consultations.methods.voting import services as voting
 from ratusz.consultations.methods.voting.models import Ballot, Candidate
@@ -44,6 +50,7 @@ from ratusz.demo.content import (
     DemoQuestion,
     DemoSurvey,
 )
+from ratusz.onboarding.city_templates import build_survey
 
 # Methods whose demo content has residents taking part today: their phase must be open.
 _OPEN_TODAY = ("survey", "poll", "proposals", "volunteering", "voting")
@@ -58,6 +65,7 @@ class MethodWriter:
     """What the method content needs to know of its city."""
 
     city: str  # the city's slug: seeds the random choices
+    languages: tuple[str, ...]  # the city's languages
     people: dict[str, User]  # DemoPerson.key -> account
     residents: list[User]  # everyone who is not staff
     manager: User
@@ -129,6 +137,33 @@ def _config(question: DemoQuestion) -> dict[str, Any]:
     return {}
 
 
+def survey_template(spec: DemoSurvey) -> dict[str, Any]:
+    """The demo's survey as city-template data (ratusz.onboarding.city_templates.building)."""
+    return {
+        "intro": dict(spec.intro),
+        "thank_you": dict(spec.thank_you),
+        "pages": [
+            {
+                "title": dict(page.title),
+                "questions": [
+                    {
+                        "kind": question.kind,
+                        "text": dict(question.text),
+                        "required": question.required,
+                        "config": _config(question),
+                    }
+                    for question in page.questions
+                ],
+                "rules": [
+                    {"question": skip.question, "value": skip.value, "to_page": skip.to_page}
+                    for skip in page.skips
+                ],
+            }
+            for page in spec.pages
+        ],
+    }
+
+
 def _answer(question: Question, value: Any) -> Any:
     """A demo answer in the shape the survey's answer form stores."""
     if value is None:
@@ -142,40 +177,13 @@ def _answer(question: Question, value: Any) -> Any:
 
 @transaction.atomic
 def _build_survey(writer: MethodWriter, phase: Phase, spec: DemoSurvey) -> list[SurveyPage]:
-    staff = writer.manager
-    survey = surveys.ensure_survey(phase=phase)
-    surveys.update_texts(
-        staff=staff, survey=survey, intro=dict(spec.intro), thank_you=dict(spec.thank_you)
+    """Built as a city template's survey is: one implementation of a survey from data."""
+    pages = build_survey(
+        phase=phase, spec=survey_template(spec), staff=writer.manager, languages=writer.languages
     )
-    # ensure_survey made one untitled page; the demo's pages replace it.
-    blank = list(survey.pages.all())
-    pages = [
-        surveys.add_page(staff=staff, survey=survey, title=dict(page.title)) for page in spec.pages
-    ]
-    for page in blank:
-        surveys.delete_page(staff=staff, page=page)
-    for page, page_spec in zip(pages, spec.pages, strict=True):
-        questions = [
-            surveys.save_question(
-                staff=staff,
-                survey=survey,
-                page=page,
-                kind=question.kind,
-                text=dict(question.text),
-                help_text={},
-                required=question.required,
-                config=_config(question),
-            )
-            for question in page_spec.questions
-        ]
-        for skip in page_spec.skips:
-            surveys.add_rule(
-                staff=staff,
-                page=page,
-                question=questions[skip.question],
-                value=skip.value,
-                target=None if skip.to_page is None else pages[skip.to_page],
-            )
+    rules = sum(len(page.skips) for page in spec.pages)
+    if len(pages) != len(spec.pages) or SkipRule.objects.filter(page__in=pages).count() != rules:
+        raise MethodContentError(f"{phase.project.slug}: a skip rule of the survey does not fit.")
     return pages
 
 
