@@ -15,6 +15,7 @@ from ratusz.consultations.core import services as consultations
 from ratusz.consultations.methods.voting import selectors, services
 from ratusz.consultations.methods.voting.forms import PhaseSettingsForm
 from ratusz.consultations.methods.voting.models import Ballot, BallotStatus, CensusEntry, VotingCode
+from ratusz.consultations.methods.voting.services import census, verification
 from tests.consultations.methods.voting.conftest import make_vote, make_voter
 
 
@@ -261,7 +262,7 @@ def test_census_guesses_are_limited_per_account_address_and_city(
 
     # Small limits, each below the others, so the one under test is the one that trips.
     for name in ("ATTEMPTS_PER_HOUR", "ATTEMPTS_PER_IP_PER_HOUR", "ATTEMPTS_PER_CITY_PER_HOUR"):
-        monkeypatch.setattr(services, name, 3 if name == limit else 100)
+        monkeypatch.setattr(verification, name, 3 if name == limit else 100)
     with city_context(city.ref):
         account = make_voter("zgaduje@example.com")
         for n in range(4):
@@ -280,7 +281,7 @@ def test_census_guesses_are_limited_per_account_address_and_city(
 def test_a_successful_check_does_not_use_up_the_address_or_the_city(
     monkeypatch, in_city, city_admin
 ):
-    monkeypatch.setattr(services, "ATTEMPTS_PER_IP_PER_HOUR", 2)
+    monkeypatch.setattr(verification, "ATTEMPTS_PER_IP_PER_HOUR", 2)
     rows = b"44051401359\n02070803628\n"
     services.upload_census(
         staff=city_admin, file_name="l.csv", content=rows, pesel=True, has_header=False
@@ -456,7 +457,7 @@ def test_a_census_upload_costs_queries_per_chunk_of_rows_not_per_row(in_city, ci
 def test_a_census_file_over_the_row_limit_is_refused_with_the_way_out(
     monkeypatch, in_city, city_admin
 ):
-    monkeypatch.setattr(services, "MAX_CENSUS_ROWS", 2)
+    monkeypatch.setattr(census, "MAX_CENSUS_ROWS", 2)
     content = "\n".join(_pesels(3)).encode()
     with pytest.raises(services.Refused, match=r"more than 2 rows\. Split the list"):
         services.upload_census(
