@@ -11,7 +11,7 @@ from django.conf import settings
 from ratusz.accounts.extensions import SignupExtension
 from ratusz.accounts.models import User
 from ratusz.consultations.people import selectors, services
-from ratusz.consultations.people.forms import answer_fields, answers_in
+from ratusz.consultations.people.forms.answers import answer_fields, answers_in
 from ratusz.tenants.db import connection
 
 

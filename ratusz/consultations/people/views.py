@@ -27,16 +27,16 @@ from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.participation.moderation import services as moderation
 from ratusz.consultations.participation.moderation.selectors import active_block
 from ratusz.consultations.people import selectors, services
-from ratusz.consultations.people.forms import (
+from ratusz.consultations.people.forms.answers import ProfileAnswersForm
+from ratusz.consultations.people.forms.directory import (
     AddMembersForm,
     BlockForm,
-    GroupForm,
     InviteStaffForm,
     PeopleFilterForm,
-    ProfileAnswersForm,
-    RegistrationFieldForm,
     RoleForm,
 )
+from ratusz.consultations.people.forms.groups import GroupForm
+from ratusz.consultations.people.forms.registration import RegistrationFieldForm
 from ratusz.consultations.people.models import GroupKind, RegistrationField
 from ratusz.tenants.entitlements import LimitReached
 
@@ -118,7 +118,7 @@ def _person_page(
 
 
 def _answers_for_display(person: User) -> list[dict[str, Any]]:
-    from ratusz.consultations.people.forms import _text
+    from ratusz.consultations.people.forms.answers import _text
 
     answers = selectors.answers_of(person)
     rows = []
