@@ -150,14 +150,15 @@ DYNAMIC = {"ratusz.consultations.methods.surveys.forms.AnswerForm": "survey answ
 DECLARED = {
     "ratusz.consultations.methods.ideation.forms.IdeaForm": {"idea photo", "idea attachment"},
     "ratusz.consultations.branding.forms.BrandingForm": {"city logo"},
-    "ratusz.consultations.backoffice.builder.forms.ProjectForm": {"project cover"},
+    "ratusz.consultations.backoffice.builder.forms.projects.ProjectForm": {"project cover"},
 }
 
 
 def upload_forms() -> set[str]:
     found = set()
     for module_info in pkgutil.walk_packages(ratusz.__path__, "ratusz."):
-        if not module_info.name.endswith(".forms"):
+        # forms.py, or a forms/ package split by topic (its modules: ...forms.<topic>).
+        if "forms" not in module_info.name.split(".")[-2:]:
             continue
         module = importlib.import_module(module_info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):

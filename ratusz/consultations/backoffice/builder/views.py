@@ -25,12 +25,11 @@ from django.views.decorators.http import require_POST
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
-from ratusz.consultations.backoffice.builder.forms import (
+from ratusz.consultations.backoffice.builder.forms.phases import PhaseForm, PhaseSettingsForm
+from ratusz.consultations.backoffice.builder.forms.projects import (
     CopyProjectForm,
     FolderForm,
     MoveForm,
-    PhaseForm,
-    PhaseSettingsForm,
     ProjectForm,
 )
 from ratusz.consultations.core import selectors, services

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms import TranslatedFields
+from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.events.models import Event

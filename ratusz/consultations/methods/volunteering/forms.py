@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms import TranslatedFields
+from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.models import Phase
 
 

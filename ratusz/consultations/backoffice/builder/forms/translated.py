@@ -1,0 +1,57 @@
+"""Content a city writes has one field per city language (`title_pl`, `title_en`...); the first
+language, the city's default, is required where the value is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+class TranslatedFields(forms.Form):
+    """A form with one field per city language for each piece of text a city writes."""
+
+    def __init__(
+        self, *args: Any, languages: tuple[str, ...], default_language: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # The default language first: it is the one every text must have.
+        self.languages = (default_language, *[c for c in languages if c != default_language])
+        self.default_language = default_language
+
+    def add_translated(
+        self,
+        prefix: str,
+        label: Any,
+        *,
+        required: bool,
+        max_length: int,
+        textarea: bool = False,
+        initial: dict[str, str] | None = None,
+    ) -> None:
+        for code in self.languages:
+            field = forms.CharField(
+                label=_("%(what)s (%(language)s)")
+                % {"what": label, "language": language_name(code)},
+                max_length=max_length,
+                required=required and code == self.default_language,
+                widget=forms.Textarea(attrs={"rows": 5}) if textarea else forms.TextInput,
+                initial=(initial or {}).get(code, ""),
+            )
+            field.widget.attrs["lang"] = code
+            self.fields[f"{prefix}_{code}"] = field
+
+    def texts(self, prefix: str) -> dict[str, str]:
+        return {
+            code: (self.cleaned_data.get(f"{prefix}_{code}") or "").strip()
+            for code in self.languages
+        }
