@@ -149,7 +149,7 @@ READ_NOT_STORED = {
 DYNAMIC = {"ratusz.consultations.methods.surveys.forms.AnswerForm": "survey answer"}
 DECLARED = {
     "ratusz.consultations.methods.ideation.forms.IdeaForm": {"idea photo", "idea attachment"},
-    "ratusz.consultations.branding.forms.BrandingForm": {"city logo"},
+    "ratusz.consultations.branding.forms.look.BrandingForm": {"city logo"},
     "ratusz.consultations.backoffice.builder.forms.projects.ProjectForm": {"project cover"},
 }
 

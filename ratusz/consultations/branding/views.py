@@ -12,13 +12,8 @@ from django.views.decorators.http import require_POST
 
 from ratusz.consultations.branding import selectors, services
 from ratusz.consultations.branding.context_processors import COOKIE_NOTICE_COOKIE
-from ratusz.consultations.branding.forms import (
-    BrandingForm,
-    DomainForm,
-    LanguagesForm,
-    LinkForm,
-    PageForm,
-)
+from ratusz.consultations.branding.forms.look import BrandingForm
+from ratusz.consultations.branding.forms.site import DomainForm, LanguagesForm, LinkForm, PageForm
 from ratusz.consultations.branding.models import Page, SiteLink
 from ratusz.consultations.core.access import administrator_required
 from ratusz.consultations.core.features import FeatureNotAllowed, check_feature_on
