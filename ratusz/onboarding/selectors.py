@@ -7,16 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.models import Role, User
 from ratusz.billing.plans import PLANS
 from ratusz.billing.selectors import account_for, paid_invoices_for_month
-from ratusz.consultations.branding.models import Branding, Page, PageKind, PageStatus
-from ratusz.consultations.core.models import Project, PublicationStatus
-from ratusz.consultations.methods.ideation.models import Comment, Idea, StatusChange
+from ratusz.consultations import progress
 from ratusz.onboarding.models import PartnerCity, PartnerMembership, PartnerOrganisation, Signup
 from ratusz.tenants.context import CityRef, city_context
 from ratusz.tenants.models import City, Domain
@@ -36,43 +34,31 @@ def city_ref(city: City) -> CityRef:
     return CityRef.from_city(city, domain.first() or "")
 
 
-def participant_count() -> int:
-    """People who took part in the current city: posted an idea or a comment."""
-    authors: set[int | None] = set(Idea.objects.values_list("author_id", flat=True))
-    authors |= set(Comment.objects.values_list("author_id", flat=True))
-    authors.discard(None)
-    return len(authors)
-
-
 def onboarding_checklist(city: City) -> list[ChecklistItem]:
-    """What a new city has done of its first steps, read from the city's own data."""
+    """What a new city has done of its first steps, read from the city's own data (a
+    city-plane selector, in the city's context)."""
     with city_context(city_ref(city)):
-        branding_set = Branding.objects.exists()
-        statement = Page.objects.filter(
-            kind=PageKind.ACCESSIBILITY, status=PageStatus.PUBLISHED
-        ).exists()
-        published = Project.objects.filter(status=PublicationStatus.PUBLISHED).exists()
-        participants = participant_count()
-        answered = StatusChange.objects.exclude(answer="").exists()
+        steps = progress.first_steps()
     return [
-        ChecklistItem("branding", _("Branding set"), branding_set),
+        ChecklistItem("branding", _("Branding set"), steps.branding_set),
         ChecklistItem("languages", _("Languages chosen"), bool(city.languages)),
-        ChecklistItem("accessibility", _("Accessibility statement published"), statement),
-        ChecklistItem("project", _("First project published"), published),
         ChecklistItem(
-            "participants", _("First 10 participants"), participants >= PARTICIPANTS_GOAL
+            "accessibility", _("Accessibility statement published"), steps.accessibility_statement
         ),
-        ChecklistItem("answer", _("First official answer"), answered),
+        ChecklistItem("project", _("First project published"), steps.project_published),
+        ChecklistItem(
+            "participants",
+            _("First 10 participants"),
+            steps.participants >= PARTICIPANTS_GOAL,
+        ),
+        ChecklistItem("answer", _("First official answer"), steps.official_answer),
     ]
 
 
 def last_activity(city: City) -> datetime | None:
     """When residents last posted or commented in the city."""
     with city_context(city_ref(city)):
-        ideas = Idea.objects.aggregate(last=Max("created_at"))["last"]
-        comments = Comment.objects.aggregate(last=Max("created_at"))["last"]
-    moments = [moment for moment in (ideas, comments) if moment is not None]
-    return max(moments) if moments else None
+        return progress.last_activity()
 
 
 def partner_organisation(user: object) -> PartnerOrganisation | None:
