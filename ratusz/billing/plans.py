@@ -36,7 +36,15 @@ class Plan:
     prices: dict[tuple[str, str], int]
     # Missing limits are unlimited (see ratusz.tenants.entitlements.LIMITS).
     limits: dict[str, int | None]
-    features: frozenset[str] = field(default_factory=frozenset)
+    # The features this plan allows, by key; with `every_feature`, all of them, including the
+    # features participation methods register when the apps are ready (read through
+    # `features`, never frozen at import time, so a method added later is in the top plan).
+    named_features: frozenset[str] = field(default_factory=frozenset)
+    every_feature: bool = False
+
+    @property
+    def features(self) -> frozenset[str]:
+        return frozenset(FEATURES) if self.every_feature else self.named_features
 
     def price(self, *, interval: str, currency: str) -> int:
         return self.prices[(interval, currency)]
@@ -83,7 +91,7 @@ PLANS: dict[str, Plan] = {
                 "campaigns_per_month": 2,
                 "storage_mb": 2_048,
             },
-            features=_BASIC,
+            named_features=_BASIC,
         ),
         Plan(
             code="standard",
@@ -96,7 +104,7 @@ PLANS: dict[str, Plan] = {
                 "campaigns_per_month": 10,
                 "storage_mb": 20_480,
             },
-            features=_BASIC | {"custom_domain", "email_campaigns", "voting", "volunteering"},
+            named_features=_BASIC | {"custom_domain", "email_campaigns", "voting", "volunteering"},
         ),
         Plan(
             code="premium",
@@ -109,7 +117,7 @@ PLANS: dict[str, Plan] = {
                 "campaigns_per_month": 50,
                 "storage_mb": 102_400,
             },
-            features=frozenset(FEATURES),
+            every_feature=True,
         ),
     )
 }

@@ -25,17 +25,29 @@ from ratusz.tenants.models import City
 
 # Features that plans and operators switch. Missing from a city's `features` means allowed, so
 # a city without a plan (manual billing, trial) gets everything until someone says otherwise.
+# The features of the platform itself are named here; each participation method brings its own
+# (its manifest's `feature`), registered by the city plane's method registry when the apps are
+# ready (`register_feature`): nothing below the city plane may import it, and a new method
+# touches no file outside its package.
 FEATURES: dict[str, Promise] = {
     "custom_domain": gettext_lazy("Custom domain"),
     "email_campaigns": gettext_lazy("E-mail campaigns"),
     "insight": gettext_lazy("Themes in what people said"),
-    "surveys": gettext_lazy("Surveys"),
-    "polls": gettext_lazy("Polls"),
-    "voting": gettext_lazy("Voting and participatory budgets"),
-    "proposals": gettext_lazy("Proposals"),
-    "events": gettext_lazy("Events"),
-    "volunteering": gettext_lazy("Volunteering"),
 }
+
+
+def register_feature(key: str, label: Promise) -> None:
+    """Add a feature that plans and operators switch (a participation method's). Registering
+    it again with the same label does nothing; another label under a taken key is an error."""
+    registered = FEATURES.get(key)
+    if registered is not None and str(registered) != str(label):
+        raise ValueError(f"feature {key!r} is already registered as {registered!r}")
+    FEATURES[key] = label
+
+
+def unregister_feature(key: str) -> None:
+    FEATURES.pop(key, None)
+
 
 # Countable limits. Missing (or None) means unlimited.
 LIMITS: dict[str, Promise] = {

@@ -11,5 +11,8 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from ratusz.accounts.personal_data import register_personal_data
         from ratusz.consultations.campaigns.personal_data import DECLARATIONS
+        from ratusz.consultations.campaigns.selectors import usage_counts
+        from ratusz.consultations.core.usage import register_usage_counts
 
         register_personal_data(*DECLARATIONS)
+        register_usage_counts("campaigns", usage_counts)

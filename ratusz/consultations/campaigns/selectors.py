@@ -18,6 +18,7 @@ from ratusz.consultations.campaigns.models import (
     EmailTemplate,
 )
 from ratusz.consultations.core.models import Project, ResidentGroup
+from ratusz.consultations.core.usage import RECENT
 from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
 from ratusz.consultations.participation.notifications.models import (
     Frequency,
@@ -117,3 +118,10 @@ def email_template(kind: str) -> EmailTemplate | None:
 
 def is_opted_out(user: User) -> bool:
     return CampaignOptOut.objects.filter(user_id=user.pk).exists()
+
+
+def usage_counts() -> dict[str, int]:
+    """Campaign e-mails sent lately, for the city's usage (ratusz.consultations.core.usage)."""
+    since = timezone.now() - RECENT
+    sent = Delivery.objects.filter(status=DeliveryStatus.SENT, processed_at__gte=since)
+    return {"emails_sent_30_days": sent.count()}

@@ -12,10 +12,10 @@ and a manifest stays cheap to load: no import cycle can form through it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,7 +23,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ratusz.accounts.personal_data import register_personal_data
+from ratusz.accounts.personal_data import register_personal_data, unregister_personal_data
+from ratusz.tenants.entitlements import register_feature, unregister_feature
+
+if TYPE_CHECKING:
+    from ratusz.consultations.core.reporting import Dataset, Metric
 
 
 class Action(StrEnum):
@@ -140,6 +144,34 @@ class Method:
     # modules), merged into the beat schedule by ratusz/celery.py. Each usually fans a task out
     # to every live city: {"task": "tenants.fan_out", "schedule": crontab(...), "args": (...)}.
     periodic_tasks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The name of the plan feature `feature` (the console, the plans, the city's Features
+    # page); `register` adds the feature to those plans and operators switch
+    # (ratusz.tenants.entitlements.register_feature). The method's label when empty.
+    feature_label: Promise | None = None
+    # Data hooks, as dotted paths:
+    # - usage_counts: `() -> Mapping[str, int]`, the method's part of the city's usage (keys
+    #   of ratusz.consultations.core.usage.COUNTED), read in the city's context;
+    # - copy_inputs: `(*, project, copy, phases) -> None`, copies what residents wrote in the
+    #   project (phases: old phase id -> its copy) when staff copy it with its inputs, in the
+    #   copy's transaction; a method without it copies only its phases and their settings;
+    # - metrics / exports: Metric / Dataset declarations (ratusz.consultations.core.reporting)
+    #   that the dashboard and the exports of ratusz.consultations.reports show.
+    usage_counts: str = ""
+    copy_inputs: str = ""
+    metrics: tuple[str, ...] = ()
+    exports: tuple[str, ...] = ()
+
+    def usage_counter(self) -> Callable[[], Mapping[str, int]] | None:
+        return import_string(self.usage_counts) if self.usage_counts else None
+
+    def input_copier(self) -> Callable[..., None] | None:
+        return import_string(self.copy_inputs) if self.copy_inputs else None
+
+    def declared_metrics(self) -> list[Metric]:
+        return [import_string(path) for path in self.metrics]
+
+    def declared_exports(self) -> list[Dataset]:
+        return [import_string(path) for path in self.exports]
 
     def results_url_for(self, user: Any, phase: Any) -> str:
         """The results page of `phase` if this person may see it now, else ""."""
@@ -191,16 +223,23 @@ def register(method: Method) -> Method:
     if method.key in _registry and _registry[method.key] != method:
         raise ValueError(f"participation method {method.key!r} is registered twice")
     _registry[method.key] = method
+    if method.feature:
+        register_feature(method.feature, method.feature_label or method.label)
     if method.personal_data:
         register_personal_data(*import_string(method.personal_data))
     return method
 
 
 def unregister(key: str) -> None:
-    """Take a method out of the registry: for tests that register a throw-away method.
-
-    The personal-data declarations it registered stay (ratusz.accounts keeps no way back)."""
-    _registry.pop(key, None)
+    """Take a method out of the registry, with the plan feature and the personal-data
+    declarations `register` added for it: for tests that register a throw-away method."""
+    method = _registry.pop(key, None)
+    if method is None:
+        return
+    if method.feature and all(m.feature != method.feature for m in _registry.values()):
+        unregister_feature(method.feature)
+    if method.personal_data:
+        unregister_personal_data(*import_string(method.personal_data))
 
 
 def get_method(key: str) -> Method:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import PROTECT, F, ProtectedError
+from django.db.models import PROTECT, ProtectedError
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +34,7 @@ from ratusz.consultations.core.registry import (
     Action,
     Method,
     UnknownMethod,
+    all_methods,
     get_method,
 )
 from ratusz.consultations.core.richtext import sanitize
@@ -580,59 +581,9 @@ def copy_project(*, project: Project, slug: str, with_inputs: bool) -> Project:
                 position=document.position,
             )
         if with_inputs:
-            _copy_inputs(project, copy, phases)
+            # Each method copies what residents wrote in it (its manifest's `copy_inputs`).
+            for method in all_methods():
+                copy_inputs = method.input_copier()
+                if copy_inputs is not None:
+                    copy_inputs(project=project, copy=copy, phases=phases)
     return copy
-
-
-def _copy_inputs(project: Project, copy: Project, phases: dict[int, Phase]) -> None:
-    from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
-
-    for idea in Idea.objects.filter(project=project).prefetch_related(
-        "topics", "images", "attachments"
-    ):
-        new = Idea.objects.create(
-            project=copy,
-            phase=phases[idea.phase_id],
-            author=idea.author,
-            anonymous=idea.anonymous,
-            title=idea.title,
-            body=idea.body,
-            latitude=idea.latitude,
-            longitude=idea.longitude,
-            address=idea.address,
-            status=idea.status,
-            visibility=idea.visibility,
-            moderation_reason=idea.moderation_reason,
-            likes=idea.likes,
-            dislikes=idea.dislikes,
-            comment_count=idea.comment_count,
-            first_answered_at=idea.first_answered_at,
-        )
-        # Keep when it was posted (auto_now_add would say "now").
-        Idea.objects.filter(pk=new.pk).update(created_at=idea.created_at)
-        new.topics.set(idea.topics.all())
-        for image in idea.images.all():
-            new.images.create(
-                image=image.image.name, alt_text=image.alt_text, position=image.position
-            )
-        for attachment in idea.attachments.all():
-            new.attachments.create(file=attachment.file.name, name=attachment.name)
-        comments: dict[int, Comment] = {}
-        for comment in Comment.objects.filter(idea=idea).order_by(
-            F("parent_id").asc(nulls_first=True), "created_at"
-        ):
-            # Replies are one level deep, so top-level comments (no parent) come first.
-            copied = Comment.objects.create(
-                idea=new,
-                parent=comments.get(comment.parent_id) if comment.parent_id else None,
-                author=comment.author,
-                body=comment.body,
-                visibility=comment.visibility,
-                moderation_reason=comment.moderation_reason,
-            )
-            Comment.objects.filter(pk=copied.pk).update(created_at=comment.created_at)
-            comments[comment.pk] = copied
-        Reaction.objects.bulk_create(
-            Reaction(idea=new, user_id=r.user_id, kind=r.kind)
-            for r in Reaction.objects.filter(idea=idea)
-        )

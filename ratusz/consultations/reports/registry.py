@@ -1,111 +1,72 @@
 """What the dashboard counts ("metrics") and what can be exported ("datasets").
 
-Each participation method registers its own (ideation's are in `builtin.py`); the dashboard,
-the chart downloads and the exports only ask this registry, so a method added later (votes,
-survey answers) appears everywhere by registering one metric and one dataset.
+Each participation method declares its own in its manifest (`metrics`, `exports`; the types are
+in ratusz.consultations.core.reporting); the city's own figures that belong to no method
+(registrations, residents) are registered here by the reports app (`builtin.py`). The
+dashboard, the chart downloads and the exports only ask this module, so a method added later
+appears everywhere through its manifest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from ratusz.consultations.core.registry import all_methods
+from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 
-from django.db.models import QuerySet
-from django.utils.functional import Promise
-
-from ratusz.consultations.core.models import Project
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a staff member is looking at: the projects in view, and whether that is the whole
-    city (an administrator without a project filter) so that city-wide figures apply."""
-
-    projects: QuerySet[Project]
-    whole_city: bool
-    administrator: bool
-    zone: ZoneInfo
-    default_language: str  # the city's, for content written in several languages
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A count of events over time. `events(scope)` is a queryset of the events in scope;
-    `time_field` dates them; `actor_field` names who acted (for "active participants")."""
-
-    key: str
-    label: Promise
-    events: Callable[[Scope], QuerySet[Any]]
-    time_field: str
-    actor_field: str | None = None
-    # City-wide only (e.g. registrations): not tied to a project, so shown only for the
-    # whole city.
-    city_wide: bool = False
-    position: int = 100
-
-    def applies_to(self, scope: Scope) -> bool:
-        return scope.whole_city or not self.city_wide
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Promise
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Rows that can be exported. `rows(scope)` yields one list per row, matching
-    `columns(scope)`; `count(scope)` says how many there will be (for the progress)."""
-
-    key: str
-    label: Promise
-    columns: Callable[[Scope], list[Column]]
-    rows: Callable[[Scope], Iterable[list[Any]]]
-    count: Callable[[Scope], int]
-    empty_note: Promise
-    administrators_only: bool = False
-    position: int = 100
-
-    def allowed_for(self, *, administrator: bool) -> bool:
-        return administrator or not self.administrators_only
-
+__all__ = [
+    "Column",
+    "Dataset",
+    "Metric",
+    "Scope",
+    "dataset",
+    "datasets",
+    "local_time",
+    "metric",
+    "metrics",
+    "register_dataset",
+    "register_metric",
+]
 
 _METRICS: dict[str, Metric] = {}
 _DATASETS: dict[str, Dataset] = {}
 
 
 def register_metric(metric: Metric) -> Metric:
+    """Add a figure of the city's own (a method declares its figures in its manifest)."""
     _METRICS[metric.key] = metric
     return metric
 
 
 def register_dataset(dataset: Dataset) -> Dataset:
+    """Add an export of the city's own (a method declares its exports in its manifest)."""
     _DATASETS[dataset.key] = dataset
     return dataset
 
 
+def _all_metrics() -> dict[str, Metric]:
+    found = dict(_METRICS)
+    for method in all_methods():
+        found.update((m.key, m) for m in method.declared_metrics())
+    return found
+
+
+def _all_datasets() -> dict[str, Dataset]:
+    found = dict(_DATASETS)
+    for method in all_methods():
+        found.update((d.key, d) for d in method.declared_exports())
+    return found
+
+
 def metrics() -> list[Metric]:
-    return sorted(_METRICS.values(), key=lambda m: (m.position, m.key))
+    return sorted(_all_metrics().values(), key=lambda m: (m.position, m.key))
 
 
 def datasets() -> list[Dataset]:
-    return sorted(_DATASETS.values(), key=lambda d: (d.position, d.key))
+    return sorted(_all_datasets().values(), key=lambda d: (d.position, d.key))
 
 
 def metric(key: str) -> Metric | None:
-    return _METRICS.get(key)
+    return _all_metrics().get(key)
 
 
 def dataset(key: str) -> Dataset | None:
-    return _DATASETS.get(key)
-
-
-def local_time(value: datetime | None, zone: ZoneInfo) -> str:
-    """A date and time as the city reads it, for exports (empty when there is none)."""
-    if value is None:
-        return ""
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return _all_datasets().get(key)

@@ -10,8 +10,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from ratusz.consultations.core.registry import register
-        from ratusz.consultations.methods.events import reporting
         from ratusz.consultations.methods.events.manifest import MANIFEST
 
         register(MANIFEST)
-        reporting.register_reports()

@@ -9,17 +9,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
+from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.events.models import Registration, RegistrationStatus
-from ratusz.consultations.reports.registry import (
-    Column,
-    Dataset,
-    Metric,
-    Scope,
-    local_time,
-    register_dataset,
-    register_metric,
-)
 
 CHUNK = 500
 
@@ -90,8 +82,3 @@ DATASET = Dataset(
     ),
     position=70,
 )
-
-
-def register_reports() -> None:
-    register_metric(REGISTRATIONS)
-    register_dataset(DATASET)

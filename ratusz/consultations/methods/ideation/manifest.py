@@ -18,4 +18,16 @@ MANIFEST = Method(
                    "topics": "optional"},
     },
     personal_data="ratusz.consultations.methods.ideation.personal_data.DECLARATIONS",
+    usage_counts="ratusz.consultations.methods.ideation.selectors.usage_counts",
+    copy_inputs="ratusz.consultations.methods.ideation.services.copy_ideas",
+    metrics=(
+        "ratusz.consultations.methods.ideation.reporting.IDEAS",
+        "ratusz.consultations.methods.ideation.reporting.COMMENTS",
+        "ratusz.consultations.methods.ideation.reporting.REACTIONS",
+    ),
+    exports=(
+        "ratusz.consultations.methods.ideation.reporting.IDEA_DATASET",
+        "ratusz.consultations.methods.ideation.reporting.COMMENT_DATASET",
+        "ratusz.consultations.methods.ideation.reporting.REACTION_DATASET",
+    ),
 )  # fmt: skip

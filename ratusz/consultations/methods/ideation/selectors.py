@@ -243,3 +243,8 @@ def idea_for(viewer: User | Any, idea_id: int) -> Idea | None:
     if getattr(viewer, "is_authenticated", False) and idea.author_id == viewer.pk:
         return idea
     return None
+
+
+def usage_counts() -> dict[str, int]:
+    """Ideation's part of the city's usage (its manifest's `usage_counts`)."""
+    return {"ideas": Idea.objects.count()}

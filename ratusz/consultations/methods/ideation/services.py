@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ratusz import errors
 from ratusz.accounts.models import User
-from ratusz.consultations.core.models import Phase, Topic
+from ratusz.consultations.core.models import Phase, Project, Topic
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.richtext import plain_text, sanitize
 from ratusz.consultations.core.rules import Decision, can_act, is_project_staff
@@ -255,3 +255,58 @@ def save_status(
         status.is_final = is_final
         status.save()
     return status
+
+
+def copy_ideas(*, project: Project, copy: Project, phases: Mapping[int, Phase]) -> None:
+    """Ideation's `copy_inputs`: the ideas of `project` into its `copy` (phases: old id -> new
+    phase), with their topics, photos, attachments, comments, reactions and counters, each
+    keeping its author and when it was written. Nobody is notified."""
+    for idea in Idea.objects.filter(project=project).prefetch_related(
+        "topics", "images", "attachments"
+    ):
+        new = Idea.objects.create(
+            project=copy,
+            phase=phases[idea.phase_id],
+            author=idea.author,
+            anonymous=idea.anonymous,
+            title=idea.title,
+            body=idea.body,
+            latitude=idea.latitude,
+            longitude=idea.longitude,
+            address=idea.address,
+            status=idea.status,
+            visibility=idea.visibility,
+            moderation_reason=idea.moderation_reason,
+            likes=idea.likes,
+            dislikes=idea.dislikes,
+            comment_count=idea.comment_count,
+            first_answered_at=idea.first_answered_at,
+        )
+        # Keep when it was posted (auto_now_add would say "now").
+        Idea.objects.filter(pk=new.pk).update(created_at=idea.created_at)
+        new.topics.set(idea.topics.all())
+        for image in idea.images.all():
+            new.images.create(
+                image=image.image.name, alt_text=image.alt_text, position=image.position
+            )
+        for attachment in idea.attachments.all():
+            new.attachments.create(file=attachment.file.name, name=attachment.name)
+        comments: dict[int, Comment] = {}
+        for comment in Comment.objects.filter(idea=idea).order_by(
+            F("parent_id").asc(nulls_first=True), "created_at"
+        ):
+            # Replies are one level deep, so top-level comments (no parent) come first.
+            copied = Comment.objects.create(
+                idea=new,
+                parent=comments.get(comment.parent_id) if comment.parent_id else None,
+                author=comment.author,
+                body=comment.body,
+                visibility=comment.visibility,
+                moderation_reason=comment.moderation_reason,
+            )
+            Comment.objects.filter(pk=copied.pk).update(created_at=comment.created_at)
+            comments[comment.pk] = copied
+        Reaction.objects.bulk_create(
+            Reaction(idea=new, user_id=r.user_id, kind=r.kind)
+            for r in Reaction.objects.filter(idea=idea)
+        )

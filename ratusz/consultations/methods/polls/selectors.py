@@ -65,3 +65,8 @@ def results(poll: Poll, language: str) -> tuple[int, list[ChoiceResult]]:
             )
         )
     return voters, rows
+
+
+def usage_counts() -> dict[str, int]:
+    """Polls' part of the city's usage (their manifest's `usage_counts`)."""
+    return {"votes": PollVote.objects.count()}

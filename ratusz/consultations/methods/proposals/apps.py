@@ -10,8 +10,6 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from ratusz.consultations.core.registry import register
-        from ratusz.consultations.methods.proposals import reporting
         from ratusz.consultations.methods.proposals.manifest import MANIFEST
 
         register(MANIFEST)
-        reporting.register_reports()

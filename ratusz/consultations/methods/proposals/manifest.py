@@ -14,7 +14,13 @@ MANIFEST = Method(
     settings_form="ratusz.consultations.methods.proposals.forms.PhaseSettingsForm",
     staff_url_name="backoffice:proposals-phase",
     feature="proposals",
+    feature_label=_("Proposals"),
     personal_data="ratusz.consultations.methods.proposals.personal_data.DECLARATIONS",
+    metrics=(
+        "ratusz.consultations.methods.proposals.reporting.PROPOSALS",
+        "ratusz.consultations.methods.proposals.reporting.SUPPORTS",
+    ),
+    exports=("ratusz.consultations.methods.proposals.reporting.DATASET",),
     url_prefix="proposals/",
     resident_urls="ratusz.consultations.methods.proposals.public_urls",
     staff_urls="ratusz.consultations.methods.proposals.staff_urls",

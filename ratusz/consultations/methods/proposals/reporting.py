@@ -9,18 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
+from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.richtext import plain_text
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.proposals.models import Proposal, ProposalStatus, Support
-from ratusz.consultations.reports.registry import (
-    Column,
-    Dataset,
-    Metric,
-    Scope,
-    local_time,
-    register_dataset,
-    register_metric,
-)
 
 
 def _proposals(scope: Scope) -> QuerySet[Proposal]:
@@ -90,9 +82,3 @@ DATASET = Dataset(
     empty_note=_lazy("There are no proposals here yet: the file has only the column headers."),
     position=60,
 )
-
-
-def register_reports() -> None:
-    register_metric(PROPOSALS)
-    register_metric(SUPPORTS)
-    register_dataset(DATASET)

@@ -12,8 +12,6 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from ratusz.consultations.core.registry import register
-        from ratusz.consultations.methods.surveys import exports
         from ratusz.consultations.methods.surveys.manifest import MANIFEST
 
         register(MANIFEST)
-        exports.register()

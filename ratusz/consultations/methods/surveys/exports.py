@@ -10,18 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.models import Question, QuestionKind, Response, Survey
 from ratusz.consultations.methods.surveys.selectors import answer_text, choice_label
-from ratusz.consultations.reports.registry import (
-    Column,
-    Dataset,
-    Metric,
-    Scope,
-    local_time,
-    register_dataset,
-    register_metric,
-)
 
 CHUNK = 500
 
@@ -158,8 +150,3 @@ SURVEY_ANSWERS = Metric(
     time_field="submitted_at",
     position=70,
 )
-
-
-def register() -> None:
-    register_dataset(SURVEY_DATASET)
-    register_metric(SURVEY_ANSWERS)

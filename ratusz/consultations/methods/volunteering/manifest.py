@@ -13,6 +13,7 @@ MANIFEST = Method(
     settings_form="ratusz.consultations.methods.volunteering.forms.PhaseSettingsForm",
     staff_url_name="backoffice:volunteering-phase",
     feature="volunteering",
+    feature_label=_("Volunteering"),
     personal_data="ratusz.consultations.methods.volunteering.personal_data.DECLARATIONS",
     url_prefix="volunteering/",
     resident_urls="ratusz.consultations.methods.volunteering.public_urls",

@@ -10,8 +10,6 @@ class VotingConfig(AppConfig):
 
     def ready(self) -> None:
         from ratusz.consultations.core.registry import register
-        from ratusz.consultations.methods.voting import reporting
         from ratusz.consultations.methods.voting.manifest import MANIFEST
 
         register(MANIFEST)
-        reporting.register()

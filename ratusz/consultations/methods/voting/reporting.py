@@ -11,16 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.voting.models import Ballot, BallotStatus
-from ratusz.consultations.reports.registry import (
-    Column,
-    Dataset,
-    Metric,
-    Scope,
-    register_dataset,
-    register_metric,
-)
 
 
 def _ballots(scope: Scope) -> QuerySet[Ballot]:
@@ -91,8 +84,3 @@ RESULTS = Dataset(
     empty_note=_lazy("There are no votes here yet: the file has only the column headers."),
     position=60,
 )
-
-
-def register() -> None:
-    register_metric(BALLOTS)
-    register_dataset(RESULTS)

@@ -148,3 +148,9 @@ def results(phase: Phase) -> Results:
 
 def paper_entries(phase: Phase) -> QuerySet[PaperVotes]:
     return PaperVotes.objects.filter(phase=phase).select_related("candidate__idea", "entered_by")
+
+
+def usage_counts() -> dict[str, int]:
+    """Voting's part of the city's usage (its manifest's `usage_counts`): submitted ballots;
+    paper votes are counts, not people."""
+    return {"votes": Ballot.objects.filter(status=BallotStatus.SUBMITTED).count()}

@@ -11,8 +11,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from ratusz.accounts.extensions import register_email_confirmed_hook
         from ratusz.accounts.personal_data import register_personal_data
+        from ratusz.consultations.core.usage import register_usage_counts
         from ratusz.consultations.methods.ideation.events import listen
         from ratusz.consultations.participation.notifications.personal_data import DECLARATIONS
+        from ratusz.consultations.participation.notifications.selectors import usage_counts
         from ratusz.consultations.participation.notifications.services import (
             on_idea_event,
             welcome_after_confirmation,
@@ -21,3 +23,4 @@ class NotificationsConfig(AppConfig):
         listen(on_idea_event)
         register_personal_data(*DECLARATIONS)
         register_email_confirmed_hook(welcome_after_confirmation)
+        register_usage_counts("notifications", usage_counts)

@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ratusz.accounts.models import Role, User
+from ratusz.consultations.core.usage import RECENT
 from ratusz.consultations.methods.ideation.models import Comment, Idea, Visibility
 from ratusz.consultations.participation.notifications.models import (
     Frequency,
@@ -171,3 +173,10 @@ def daily_readers() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, notification_preference__frequency=Frequency.DAILY
     ).order_by("pk")
+
+
+def usage_counts() -> dict[str, int]:
+    """Notifications e-mailed lately (alone or in a digest), for the city's usage
+    (ratusz.consultations.core.usage)."""
+    since = timezone.now() - RECENT
+    return {"emails_sent_30_days": Notification.objects.filter(emailed_at__gte=since).count()}
