@@ -17,6 +17,7 @@ from ratusz.billing.selectors import (
     city_invoices,
     paid_invoices_for_month,
 )
+from ratusz.billing.services import subscriptions
 from ratusz.tenants.entitlements import entitlements_for
 from ratusz.tenants.models import City, CityStatus
 from tests.billing.conftest import in_trial
@@ -110,7 +111,7 @@ def test_bad_manual_input_is_refused_and_keeps_what_was_saved(city, manual_mode)
 
 def test_paying_a_manual_invoice_lifts_a_billing_suspension(city, manual_mode):
     account = services.ensure_account(city=city.model)
-    services._suspend(account, City.objects.get(pk=city.model.pk), timezone.now())
+    subscriptions._suspend(account, City.objects.get(pk=city.model.pk), timezone.now())
     account.save()
     invoice = services.record_invoice(
         city=city.model, number="FV/9", amount=500, currency="EUR", issued_at=timezone.now()

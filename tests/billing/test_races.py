@@ -15,6 +15,7 @@ from django.db import connection
 
 from ratusz.billing import gateway, services
 from ratusz.billing.models import BillingAccount, HistoryEntry, Invoice, WebhookEvent
+from ratusz.billing.services import choosing
 from ratusz.tenants.models import City
 from tests.billing.fake_stripe import FakeStripe
 
@@ -243,7 +244,8 @@ def test_a_retry_after_our_transaction_failed_does_not_subscribe_twice(
             raise RuntimeError("the database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "apply_subscription_state", fails_once)
+    # choose_plan applies the state it got from Stripe through the name in its own module.
+    monkeypatch.setattr(choosing, "apply_subscription_state", fails_once)
     with pytest.raises(RuntimeError):
         services.choose_plan(
             city=city.model, plan_code="starter", interval="month", currency="PLN", method="invoice"
