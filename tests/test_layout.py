@@ -1,5 +1,6 @@
 """The project's shape: the standard library's `platform` is not shadowed; A005 stays on."""
 
+import ast
 import importlib
 import shutil
 import subprocess
@@ -71,8 +72,9 @@ def test_templates_live_in_one_place():
 
 # One name per role of a file in the city plane (ARCHITECTURE.md §2): resident URLs in
 # public_urls.py, back-office URLs in staff_urls.py (included by backoffice.urls), back-office
-# views of an app that also has resident views in staff_views.py, a method's metrics and
-# datasets in reporting.py. urls.py is left to the root URLconf of the back office.
+# views in staff_views.py (a module or a package), resident views in views.py, a method's
+# metrics and datasets in reporting.py. The back office shell keeps urls.py (the root of
+# /admin/) and views.py (its home page).
 _RETIRED_NAMES = {
     "staff.py": "staff_views.py",
     "urls_public.py": "public_urls.py",
@@ -89,3 +91,28 @@ def test_city_plane_uses_one_name_per_role():
         if path.name in _RETIRED_NAMES and path != city / "backoffice" / "urls.py"
     )
     assert drift == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_city_urls_reach_views_of_their_role():
+    # Back-office URLs lead to staff views, residents' URLs never do.
+    city = ROOT / "ratusz" / "consultations"
+    wrong = []
+    for urls in sorted(city.rglob("*_urls.py")):
+        for module in _imported_modules(urls):
+            parts = module.split(".")
+            if urls.name == "staff_urls.py" and "views" in parts:
+                wrong.append(f"{urls.relative_to(ROOT)} imports {module}")
+            if urls.name == "public_urls.py" and "staff_views" in parts:
+                wrong.append(f"{urls.relative_to(ROOT)} imports {module}")
+    assert wrong == []

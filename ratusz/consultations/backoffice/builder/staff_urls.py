@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from ratusz.consultations.backoffice.builder.views import projects, timeline
+from ratusz.consultations.backoffice.builder.staff_views import projects, timeline
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/", projects.projects, name="projects"),

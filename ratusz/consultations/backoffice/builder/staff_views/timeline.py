@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ratusz.consultations.backoffice.builder.forms.phases import PhaseForm, PhaseSettingsForm
-from ratusz.consultations.backoffice.builder.views.projects import (
+from ratusz.consultations.backoffice.builder.staff_views.projects import (
     _languages,
     _phase,
     _project,
