@@ -70,6 +70,16 @@ def test_templates_live_in_one_place():
     assert stray == []
 
 
+def test_static_files_live_in_one_place():
+    # ratusz/static/<name>/... (STATICFILES_DIRS), not static/ folders inside apps.
+    stray = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "ratusz").rglob("static")
+        if path != ROOT / "ratusz" / "static"
+    )
+    assert stray == []
+
+
 # One name per role of a file in the city plane (ARCHITECTURE.md §2): resident URLs in
 # public_urls.py, back-office URLs in staff_urls.py (included by backoffice.urls), back-office
 # views in staff_views.py (a module or a package), resident views in views.py, a method's
