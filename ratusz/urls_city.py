@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from ratusz.accounts import views as accounts
+from ratusz.consultations.core.registry import all_methods
 
 urlpatterns = [
     path("", include("ratusz.consultations.core.public_urls")),
@@ -26,18 +27,13 @@ urlpatterns = [
     path("accounts/", include("ratusz.accounts.urls")),
     path("moderation/", include("ratusz.consultations.participation.moderation.public_urls")),
     path("notifications/", include("ratusz.consultations.participation.notifications.public_urls")),
-    # Billing is control-plane code; its pages for the city's administrators are mounted here.
-    # Participation methods' resident pages.
-    path("surveys/", include("ratusz.consultations.methods.surveys.public_urls")),
-    path("polls/", include("ratusz.consultations.methods.polls.public_urls")),
-    path("voting/", include("ratusz.consultations.methods.voting.public_urls")),
-    path("proposals/", include("ratusz.consultations.methods.proposals.public_urls")),
-    path("events/", include("ratusz.consultations.methods.events.public_urls")),
-    path("volunteering/", include("ratusz.consultations.methods.volunteering.public_urls")),
+    # Participation methods' resident pages, each at its manifest's prefix (registry order).
+    *(path(m.url_prefix, include(m.resident_urls)) for m in all_methods() if m.resident_urls),
     # Operators' support visits (one-time entry links from the console).
     path("support/", include("ratusz.platform.urls_city")),
     path("campaigns/", include("ratusz.consultations.campaigns.public_urls")),
     path("profile/complete/", include("ratusz.consultations.people.public_urls")),
+    # Billing is control-plane code; its pages for the city's administrators are mounted here.
     path("admin/billing/", include("ratusz.billing.urls_city")),
     path("admin/", include("ratusz.consultations.backoffice.urls")),
     # Onboarding (control plane) pages served on a city's host: one-time sign-in, hand-over.

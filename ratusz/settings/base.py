@@ -9,8 +9,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.billing.schedule import BEAT_SCHEDULE as BILLING_BEAT_SCHEDULE
-from ratusz.consultations.methods.events.schedule import BEAT_SCHEDULE as EVENTS_BEAT_SCHEDULE
-from ratusz.consultations.methods.proposals.schedule import BEAT_SCHEDULE as PROPOSALS_BEAT_SCHEDULE
 from ratusz.consultations.participation.notifications.schedule import (
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
@@ -249,15 +247,14 @@ globals().update(EMAIL_SETTINGS)
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 globals().update(celery_settings())
-# Periodic work: each entry fans a task out to every live city (tenants.fan_out).
+# Periodic work: each entry fans a task out to every live city (tenants.fan_out). Participation
+# methods declare theirs in their manifests; ratusz/celery.py adds them once Django is set up.
 CELERY_BEAT_SCHEDULE = {
     **NOTIFICATIONS_BEAT_SCHEDULE,
     **PEOPLE_BEAT_SCHEDULE,
     **REPORTS_BEAT_SCHEDULE,
     **BILLING_BEAT_SCHEDULE,
     **PLATFORM_BEAT_SCHEDULE,
-    **EVENTS_BEAT_SCHEDULE,
-    **PROPOSALS_BEAT_SCHEDULE,
     **TENANTS_BEAT_SCHEDULE,
 }
 

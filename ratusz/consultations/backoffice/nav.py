@@ -1,49 +1,50 @@
-"""The back office's navigation: one entry per area; an area adds its entry here."""
+"""The back office's navigation: one entry per area; an area adds its entry here, a
+participation method in its manifest (`staff_nav`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.accounts.rules import is_administrator
+from ratusz.consultations.core.registry import StaffNavEntry, all_methods
 
-
-@dataclass(frozen=True)
-class NavEntry:
-    url_name: str
-    label: Promise
-    administrators_only: bool = False
-    partners: bool = True  # partner consultants see administrators' entries, unless False
-
-
-NAV: list[NavEntry] = [
-    NavEntry("backoffice:home", _("Overview")),
-    NavEntry("backoffice:projects", _("Projects")),
-    NavEntry("backoffice:people", _("People"), administrators_only=True),
-    NavEntry("backoffice:groups", _("Groups"), administrators_only=True),
-    NavEntry("backoffice:registration-fields", _("Registration fields"), administrators_only=True),
-    NavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
-    NavEntry("backoffice:events", _("Events")),
-    NavEntry("backoffice:proposals", _("Proposals")),
-    NavEntry("backoffice:voting-census", _("Census list"), administrators_only=True),
-    NavEntry("backoffice:dashboard", _("Dashboard")),
-    NavEntry("backoffice:exports", _("Exports")),
-    NavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
-    NavEntry("backoffice:insight", _("Themes")),
-    NavEntry("moderation:queue", _("Moderation")),
-    NavEntry("backoffice:features", _("Features"), administrators_only=True, partners=False),
-    NavEntry("billing:overview", _("Billing"), administrators_only=True, partners=False),
-    NavEntry(
+# The city's own areas, before the participation methods' entries...
+BEFORE_METHODS: list[StaffNavEntry] = [
+    StaffNavEntry("backoffice:home", _("Overview")),
+    StaffNavEntry("backoffice:projects", _("Projects")),
+    StaffNavEntry("backoffice:people", _("People"), administrators_only=True),
+    StaffNavEntry("backoffice:groups", _("Groups"), administrators_only=True),
+    StaffNavEntry(
+        "backoffice:registration-fields", _("Registration fields"), administrators_only=True
+    ),
+    StaffNavEntry("backoffice:site", _("Branding and site"), administrators_only=True),
+]
+# ...and after them.
+AFTER_METHODS: list[StaffNavEntry] = [
+    StaffNavEntry("backoffice:dashboard", _("Dashboard")),
+    StaffNavEntry("backoffice:exports", _("Exports")),
+    StaffNavEntry("backoffice:campaigns", _("E-mail campaigns"), administrators_only=True),
+    StaffNavEntry("backoffice:insight", _("Themes")),
+    StaffNavEntry("moderation:queue", _("Moderation")),
+    StaffNavEntry("backoffice:features", _("Features"), administrators_only=True, partners=False),
+    StaffNavEntry("billing:overview", _("Billing"), administrators_only=True, partners=False),
+    StaffNavEntry(
         "onboarding_city:partner-access",
         _("Partner access"),
         administrators_only=True,
         partners=False,
     ),
-    NavEntry("backoffice:audit", _("Support visits"), administrators_only=True, partners=False),
+    StaffNavEntry(
+        "backoffice:audit", _("Support visits"), administrators_only=True, partners=False
+    ),
 ]
+
+
+def nav_entries() -> list[StaffNavEntry]:
+    """Every entry, in order: the methods' (their manifests' `staff_nav`) in registry order."""
+    methods = [entry for method in all_methods() for entry in method.staff_nav]
+    return [*BEFORE_METHODS, *methods, *AFTER_METHODS]
 
 
 def nav_for(user: object, current_path: str) -> list[dict[str, object]]:
@@ -51,7 +52,7 @@ def nav_for(user: object, current_path: str) -> list[dict[str, object]]:
     admin = is_administrator(user)
     partner = getattr(user, "role", "") == "partner"
     entries = []
-    for entry in NAV:
+    for entry in nav_entries():
         if entry.administrators_only and not (admin or (partner and entry.partners)):
             continue
         try:

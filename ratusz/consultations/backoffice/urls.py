@@ -1,8 +1,10 @@
-"""URLs of the back office (/admin/ of a city host). Each area includes its own module."""
+"""URLs of the back office (/admin/ of a city host). Each area includes its own module; each
+participation method's come from its manifest."""
 
 from django.urls import include, path
 
 from ratusz.consultations.backoffice import views
+from ratusz.consultations.core.registry import all_methods
 
 app_name = "backoffice"
 
@@ -16,10 +18,6 @@ urlpatterns = [
     path("", include("ratusz.consultations.reports.staff_urls")),
     path("", include("ratusz.consultations.campaigns.staff_urls")),
     path("", include("ratusz.consultations.insight.staff_urls")),
-    path("", include("ratusz.consultations.methods.surveys.staff_urls")),
-    path("", include("ratusz.consultations.methods.polls.staff_urls")),
-    path("", include("ratusz.consultations.methods.voting.staff_urls")),
-    path("", include("ratusz.consultations.methods.proposals.staff_urls")),
-    path("", include("ratusz.consultations.methods.events.staff_urls")),
-    path("", include("ratusz.consultations.methods.volunteering.staff_urls")),
+    # Each participation method's staff pages (its manifest's staff_urls), in registry order.
+    *(path("", include(m.staff_urls)) for m in all_methods() if m.staff_urls),
 ]

@@ -1,9 +1,8 @@
-"""Resident-facing URLs of a city portal."""
+"""Resident-facing URLs of a city portal (a method's own pages come from its manifest)."""
 
 from django.urls import path
 
 from ratusz.consultations.core import views
-from ratusz.consultations.methods.ideation import views as ideation
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,12 +10,4 @@ urlpatterns = [
     path("folders/<slug:slug>/", views.folder_detail, name="folder"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("projects/<slug:slug>/map.json", views.project_map_data, name="project-map-data"),
-    path("projects/<slug:slug>/ideas/new/", ideation.idea_create, name="idea-create"),
-    path("ideas/<int:idea_id>/", ideation.idea_detail, name="idea"),
-    path("ideas/<int:idea_id>/react/", ideation.react, name="idea-react"),
-    path("ideas/<int:idea_id>/react/withdraw/", ideation.withdraw_reaction, name="idea-unreact"),
-    path("ideas/<int:idea_id>/follow/", ideation.toggle_follow, name="idea-follow"),
-    path("ideas/<int:idea_id>/comments/", ideation.comment, name="idea-comment"),
-    path("ideas/<int:idea_id>/status/", ideation.change_status, name="idea-status"),
-    path("statuses/", ideation.statuses, name="idea-statuses"),
 ]

@@ -86,6 +86,14 @@ class Capability(StrEnum):
 
 
 @dataclass(frozen=True)
+class PortalLink:
+    """A link of a city portal's main navigation (a URL name reversed without arguments)."""
+
+    url_name: str
+    label: Promise
+
+
+@dataclass(frozen=True)
 class StaffNavEntry:
     """An entry of the back office's navigation (a URL name reversed without arguments)."""
 
@@ -135,9 +143,11 @@ class Method:
     #   the root: the module's paths then carry their own prefixes);
     # - staff_urls: the back office's pages, mounted under /admin/ in the "backoffice"
     #   namespace (their names are "backoffice:<name>");
+    # - portal_nav: the links this method adds to the portal's main navigation;
     # - staff_nav: the entries this method adds to the back office's navigation.
     url_prefix: str = ""
     resident_urls: str = ""
+    portal_nav: tuple[PortalLink, ...] = ()
     staff_urls: str = ""
     staff_nav: tuple[StaffNavEntry, ...] = ()
     # Periodic work: Celery beat entries by name (plain data, no import of the method's
@@ -252,6 +262,17 @@ def get_method(key: str) -> Method:
 def all_methods() -> list[Method]:
     """Every registered method, in the order of registration (INSTALLED_APPS' order)."""
     return list(_registry.values())
+
+
+def periodic_tasks() -> dict[str, Mapping[str, Any]]:
+    """The beat entries of every registered method (their manifests' `periodic_tasks`)."""
+    entries: dict[str, Mapping[str, Any]] = {}
+    for method in _registry.values():
+        for name, entry in method.periodic_tasks.items():
+            if name in entries:
+                raise ValueError(f"periodic task {name!r} is declared by two methods")
+            entries[name] = entry
+    return entries
 
 
 INFORMATION = register(

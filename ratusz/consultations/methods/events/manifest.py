@@ -1,8 +1,9 @@
 """The manifest of events: meetings residents register for, with a waiting list."""
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.core.registry import Action, Method, StaffNavEntry
+from ratusz.consultations.core.registry import Action, Method, PortalLink, StaffNavEntry
 
 MANIFEST = Method(
     key="events",
@@ -20,6 +21,16 @@ MANIFEST = Method(
     exports=("ratusz.consultations.methods.events.reporting.DATASET",),
     url_prefix="events/",
     resident_urls="ratusz.consultations.methods.events.public_urls",
+    portal_nav=(PortalLink("events:list", _("Events")),),
     staff_urls="ratusz.consultations.methods.events.staff_urls",
     staff_nav=(StaffNavEntry("backoffice:events", _("Events")),),
+    periodic_tasks={
+        # Every hour, in every live city, the reminders of events starting within a day are
+        # queued; each registration is reminded once (`Registration.reminded_at`).
+        "events-reminders": {
+            "task": "tenants.fan_out",
+            "schedule": crontab(minute=20),
+            "args": ("events.send_reminders",),
+        },
+    },
 )

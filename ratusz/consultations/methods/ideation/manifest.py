@@ -18,6 +18,8 @@ MANIFEST = Method(
                    "topics": "optional"},
     },
     personal_data="ratusz.consultations.methods.ideation.personal_data.DECLARATIONS",
+    url_prefix="",  # its paths carry their own prefixes (projects/<slug>/ideas/new/, ideas/...)
+    resident_urls="ratusz.consultations.methods.ideation.public_urls",
     usage_counts="ratusz.consultations.methods.ideation.selectors.usage_counts",
     copy_inputs="ratusz.consultations.methods.ideation.services.copy_ideas",
     metrics=(

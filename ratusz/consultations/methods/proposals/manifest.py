@@ -1,5 +1,6 @@
 """The manifest of proposals: citizen initiatives that collect support within a deadline."""
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.consultations.core.registry import Action, Method, StaffNavEntry
@@ -25,4 +26,13 @@ MANIFEST = Method(
     resident_urls="ratusz.consultations.methods.proposals.public_urls",
     staff_urls="ratusz.consultations.methods.proposals.staff_urls",
     staff_nav=(StaffNavEntry("backoffice:proposals", _("Proposals")),),
+    periodic_tasks={
+        # Every hour, in every live city, proposals that reached their threshold or their
+        # deadline are closed and their authors and supporters told.
+        "proposals-close-due": {
+            "task": "tenants.fan_out",
+            "schedule": crontab(minute=10),
+            "args": ("proposals.close_due_proposals",),
+        },
+    },
 )
