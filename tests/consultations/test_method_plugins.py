@@ -114,14 +114,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # Files that may name a method key, and why. Each entry is work left for the manifest (the
 # data hooks: plans, entitlements, seeding) or a name that is not about the method plug-in.
 ALLOWED: dict[str, str] = {
-    # The plans' feature lists and the entitlements' labels name features (ratusz.tenants and
-    # ratusz.billing are below the city plane and cannot read its registry); the feature keys
-    # of voting, proposals, events and volunteering are spelled like the methods' keys.
-    "ratusz/tenants/entitlements.py": "feature keys",
+    # The plans name the features each includes (ratusz.billing is below the city plane and
+    # cannot read its registry); the feature keys of voting, proposals, events and
+    # volunteering are spelled like the methods' keys.
     "ratusz/billing/plans.py": "feature keys",
-    # City templates and the starter content are data that choose methods for phases.
+    # City templates and the starter content are data that choose a method for each phase,
+    # and carry a survey's questions or a list of events for the phase they seed.
     "ratusz/onboarding/starter_content.py": "content choosing methods by key",
-    "ratusz/onboarding/city_templates.py": "seeding a phase's inputs per method",
+    "ratusz/onboarding/city_templates/apply.py": "seeding a phase's inputs per method",
+    "ratusz/onboarding/city_templates/capture.py": "capturing a phase's inputs per method",
 }
 
 
