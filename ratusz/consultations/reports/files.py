@@ -41,11 +41,13 @@ def write_csv(
 
 
 def _xlsx_cell(value: Any) -> Any:
+    # Control characters go before the formula check: "\x08=1" would otherwise be escaped
+    # while it starts with a backspace and then become "=1", a formula, once stripped.
+    if isinstance(value, str):
+        value = value.translate(_ILLEGAL)
     cell = safe_cell(value)
     if isinstance(cell, Decimal):
         return float(cell)
-    if isinstance(cell, str):
-        return cell.translate(_ILLEGAL)
     return cell
 
 
