@@ -146,7 +146,7 @@ READ_NOT_STORED = {
     "ratusz.platform.forms.RestoreForm": "a city archive, restored by an operator",
 }
 # Forms whose file fields are added per question, not declared on the class.
-DYNAMIC = {"ratusz.consultations.methods.surveys.forms.AnswerForm": "survey answer"}
+DYNAMIC = {"ratusz.consultations.methods.surveys.forms.answering.AnswerForm": "survey answer"}
 DECLARED = {
     "ratusz.consultations.methods.ideation.forms.IdeaForm": {"idea photo", "idea attachment"},
     "ratusz.consultations.branding.forms.look.BrandingForm": {"city logo"},

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.methods.surveys.models import Question, QuestionKind, Response, Survey
-from ratusz.consultations.methods.surveys.selectors import answer_text, choice_label
+from ratusz.consultations.methods.surveys.kinds import kind_of
+from ratusz.consultations.methods.surveys.models import Question, Response, Survey
+from ratusz.consultations.methods.surveys.selectors import answer_text
 
 CHUNK = 500
 
@@ -31,13 +32,7 @@ def respondent_name(response: Response) -> str:
 
 def _columns(question: Question, language: str) -> list[tuple[str, Any]]:
     """The column(s) of a question: a matrix has one per row, others one."""
-    text = translated(question.text, language) or str(question.pk)
-    if question.kind == QuestionKind.MATRIX:
-        return [
-            (f"{text}: {translated(row.get('label'), language)}", row["key"])
-            for row in question.config.get("rows", [])
-        ]
-    return [(text, None)]
+    return kind_of(question).export_columns(question, language)
 
 
 def survey_table(
@@ -68,12 +63,7 @@ def survey_table(
             for question, row_key in layout:
                 value = response.answers.get(str(question.pk))
                 if row_key is not None:
-                    column = (value or {}).get(row_key)
-                    row.append(
-                        choice_label(question.config.get("columns", []), column, language)
-                        if column
-                        else ""
-                    )
+                    row.append(kind_of(question).export_cell(question, value, row_key, language))
                 else:
                     row.append(answer_text(question, value, language))
             yield row

@@ -47,6 +47,9 @@ class SurveyPage(models.Model):
 
 
 class QuestionKind(models.TextChoices):
+    """The keys of the kinds Ratusz ships, as the database's check constraint lists them. What
+    a kind does is its class in `kinds` (registered under the same key)."""
+
     SHORT_TEXT = "short_text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")
     SINGLE = "single", _("Single choice")
@@ -61,10 +64,6 @@ class QuestionKind(models.TextChoices):
     FILE = "file", _("File upload")
 
 
-# Kinds whose answers a skip rule can test (a value out of a known list).
-BRANCHING_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE)
-# Kinds whose configuration holds a list of choices.
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
 # An area answer is a polygon: {"points": [[lat, lon], ...]}, its ring left open (the last
 # point joins the first). Enough points to outline a park or a street, few enough to type.
 AREA_MIN_POINTS = 3

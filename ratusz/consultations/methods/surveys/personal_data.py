@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import OnDeletion, PersonalDataKind
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.methods.surveys.models import AnswerFile, QuestionKind, Response
+from ratusz.consultations.methods.surveys.kinds import all_kinds
+from ratusz.consultations.methods.surveys.models import AnswerFile, Response
 from ratusz.consultations.methods.surveys.selectors import answer_text
 
 
@@ -53,9 +54,9 @@ def forget_uploads(user: User) -> None:
         uploads = list(AnswerFile.objects.filter(response=response))
         file_questions = {
             str(pk)
-            for pk in response.survey.questions.filter(kind=QuestionKind.FILE).values_list(
-                "pk", flat=True
-            )
+            for pk in response.survey.questions.filter(
+                kind__in=[kind.key for kind in all_kinds() if kind.takes_files]
+            ).values_list("pk", flat=True)
         }
         response.answers = {k: v for k, v in response.answers.items() if k not in file_questions}
         response.respondent_key = f"deleted:{secrets.token_hex(16)}"

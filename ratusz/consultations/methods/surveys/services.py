@@ -26,12 +26,10 @@ from ratusz.consultations.core.rules import (
     can_act,
     is_project_staff,
 )
+from ratusz.consultations.methods.surveys.kinds import get_kind, kind_of
 from ratusz.consultations.methods.surveys.models import (
-    AREA_MAX_POINTS,
-    AREA_MIN_POINTS,
     AnswerFile,
     Question,
-    QuestionKind,
     Response,
     SkipRule,
     Survey,
@@ -159,7 +157,7 @@ def save_question(
     _staff_only(staff, survey.phase)
     if page.survey_id != survey.pk:
         raise Refused(_("This page belongs to another survey."))
-    if kind not in QuestionKind.values:
+    if get_kind(kind) is None:
         raise Refused(_("Unknown kind of question."))
     with transaction.atomic():
         if question is None:
@@ -220,11 +218,7 @@ def delete_rule(*, staff: User, rule: SkipRule) -> None:
 def rule_matches(rule: SkipRule, answer: Any) -> bool:
     if answer is None or rule.question is None:
         return False
-    if rule.question.kind == QuestionKind.SINGLE:
-        return bool(isinstance(answer, dict) and answer.get("choice") == rule.value)
-    if rule.question.kind == QuestionKind.MULTIPLE:
-        return bool(isinstance(answer, dict) and rule.value in answer.get("choices", []))
-    return str(answer) == rule.value
+    return kind_of(rule.question).matches(answer, rule.value)
 
 
 def next_page(survey: Survey, page: SurveyPage, answers: dict[str, Any]) -> SurveyPage | None:
@@ -292,26 +286,6 @@ def _store_uploads(
     return stored
 
 
-def is_valid_area(value: Any) -> bool:
-    """Whether an area answer has the stored shape: {"points": [[lat, lon], ...]} with 3 to 50
-    points in range, at least 3 of them different. The answer form says what is wrong in
-    words; this keeps any other caller from storing a shape that results and exports cannot
-    read."""
-    points = value.get("points") if isinstance(value, dict) else None
-    if not isinstance(points, list) or not AREA_MIN_POINTS <= len(points) <= AREA_MAX_POINTS:
-        return False
-    for point in points:
-        if not (
-            isinstance(point, list | tuple)
-            and len(point) == 2
-            and all(isinstance(n, int | float) and not isinstance(n, bool) for n in point)
-            and -90 <= point[0] <= 90
-            and -180 <= point[1] <= 180
-        ):
-            return False
-    return len({(float(lat), float(lon)) for lat, lon in points}) >= AREA_MIN_POINTS
-
-
 Move = Literal["next", "back", "stay"]
 
 
@@ -338,13 +312,10 @@ def answer_page(
     page_questions = {q.pk: q for q in page.questions.all()}
     for question_id, value in answers.items():
         question = page_questions.get(question_id)
-        if (
-            question is not None
-            and question.kind == QuestionKind.AREA
-            and value not in (None, "", [], {})
-            and not is_valid_area(value)
-        ):
-            raise Refused(_("The area given is not a polygon of 3 to 50 points: outline it again."))
+        if question is not None and value not in (None, "", [], {}):
+            problem = kind_of(question).stored_problem(value)
+            if problem is not None:
+                raise Refused(problem)
     with transaction.atomic():
         response = response_of(survey, respondent)
         if response is None:

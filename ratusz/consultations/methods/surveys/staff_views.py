@@ -25,10 +25,10 @@ from ratusz.consultations.insight.clustering import cluster_texts
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.exports import survey_table
 from ratusz.consultations.methods.surveys.forms import PageForm, QuestionForm, RuleForm, TextsForm
+from ratusz.consultations.methods.surveys.kinds import Kind, get_kind, kind_choices, kind_of
 from ratusz.consultations.methods.surveys.models import (
     AnswerFile,
     Question,
-    QuestionKind,
     SkipRule,
     Survey,
     SurveyPage,
@@ -108,7 +108,7 @@ def _editor(request: HttpRequest, survey: Survey, **extra: object) -> HttpRespon
             {
                 "page": page,
                 "number": numbers[page.pk],
-                "questions": page.questions.all(),
+                "questions": [(q, kind_of(q).label) for q in page.questions.all()],
                 "rules": rules,
                 "rule_form": RuleForm(page=page, pages=pages, language=language),
             }
@@ -121,7 +121,7 @@ def _editor(request: HttpRequest, survey: Survey, **extra: object) -> HttpRespon
         "problems": selectors.survey_problems(survey, language),
         "texts_form": texts,
         "page_form": PageForm(**_languages(request)),
-        "kinds": QuestionKind.choices,
+        "kinds": kind_choices(),
         "responses": selectors.submitted_responses(survey).count(),
     }
     context.update(extra)
@@ -185,13 +185,13 @@ def delete_page(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _question_page(
-    request: HttpRequest, survey: Survey, kind: str, question: Question | None
+    request: HttpRequest, survey: Survey, kind: Kind, question: Question | None
 ) -> HttpResponse:
     pages = list(survey.pages.all())
     chosen_page = request.GET.get("page")
     form = QuestionForm(
         request.POST or None,
-        kind=kind,
+        kind=kind.key,
         pages=pages,
         question=question,
         initial={"page": chosen_page} if chosen_page and question is None else None,
@@ -203,7 +203,7 @@ def _question_page(
                 staff=_staff(request),
                 survey=survey,
                 page=form.cleaned_data["page"],
-                kind=kind,
+                kind=kind.key,
                 text=form.texts("text"),
                 help_text=form.texts("help"),
                 required=form.cleaned_data["required"],
@@ -223,7 +223,7 @@ def _question_page(
             "phase": survey.phase,
             "project": survey.phase.project,
             "form": form,
-            "kind_label": QuestionKind(kind).label,
+            "kind_label": kind.label,
             "question": question,
         },
         status=400 if request.method == "POST" else 200,
@@ -233,8 +233,8 @@ def _question_page(
 @staff_required
 def add_question(request: HttpRequest, phase_id: int) -> HttpResponse:
     survey = _survey(request, phase_id)
-    kind = request.GET.get("kind", "")
-    if kind not in QuestionKind.values:
+    kind = get_kind(request.GET.get("kind", ""))
+    if kind is None:
         messages.error(request, _("Choose what kind of question to add."))
         return redirect("backoffice:surveys-edit", phase_id=phase_id)
     return _question_page(request, survey, kind, None)
@@ -251,7 +251,7 @@ def _question(request: HttpRequest, question_id: int) -> Question:
 @staff_required
 def edit_question(request: HttpRequest, question_id: int) -> HttpResponse:
     question = _question(request, question_id)
-    return _question_page(request, question.survey, question.kind, question)
+    return _question_page(request, question.survey, kind_of(question), question)
 
 
 @staff_required

@@ -15,6 +15,7 @@ from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.rules import is_project_staff
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.forms import AnswerForm
+from ratusz.consultations.methods.surveys.kinds import kind_of
 from ratusz.consultations.methods.surveys.models import Response, Survey, SurveyPage
 from ratusz.consultations.methods.surveys.services import NotAllowed, Refused, Respondent
 
@@ -155,7 +156,7 @@ def answer(request: HttpRequest, phase_id: int) -> HttpResponse:
                 "first": response is None or len(response.path) <= 1,
                 "show_intro": number == 1,
                 "anonymous": bool(phase.options.get("anonymous")),
-                "needs_files": any(q.kind == "file" for q in questions),
+                "needs_files": any(kind_of(q).takes_files for q in questions),
                 "has_map": form.map_used,
             },
             status=400 if request.method == "POST" else 200,

@@ -14,7 +14,8 @@ from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Phase, Project
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.exports import SURVEY_DATASET, survey_table
-from ratusz.consultations.methods.surveys.forms import AnswerForm, parse_area
+from ratusz.consultations.methods.surveys.forms import AnswerForm
+from ratusz.consultations.methods.surveys.kinds.geometry import parse_area
 from ratusz.consultations.methods.surveys.models import Question, QuestionKind, Response, Survey
 from ratusz.consultations.methods.surveys.services import Refused, Respondent
 from ratusz.consultations.reports.registry import Scope
