@@ -162,7 +162,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ratusz.tenants.context_processors.city",
                 "ratusz.consultations.core.context_processors.maps",
-                "ratusz.consultations.core.context_processors.unread_notifications",
+                "ratusz.consultations.participation.notifications.context_processors.unread_notifications",
                 "ratusz.consultations.backoffice.context_processors.backoffice",
                 "ratusz.billing.context_processors.billing",
                 "ratusz.tenants.announcements.city_notices",

@@ -20,7 +20,7 @@ from ratusz.accounts.extensions import InvitationRefused
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.accounts.services import accept_invitation, create_invitation
 from ratusz.billing.plans import PLANS, apply_plan
-from ratusz.consultations.core import selectors
+from ratusz.consultations.core import read_only
 from ratusz.consultations.core import services as project_services
 from ratusz.consultations.core.models import Phase, Project, PublicationStatus
 from ratusz.consultations.core.registry import Action
@@ -96,7 +96,7 @@ def ideation(city, project: Project) -> Phase:
 def test_the_newest_projects_beyond_the_limit_become_read_only(city, five_projects):
     with city_context(city.ref):
         assert current_entitlements().limit("active_projects") == 3
-        assert selectors.read_only_project_ids() == {
+        assert read_only.read_only_project_ids() == {
             five_projects["czwarty"].pk,
             five_projects["piaty"].pk,
         }
@@ -237,11 +237,11 @@ def test_archiving_frees_a_place_for_the_next_project(city, five_projects, city_
     assert response.status_code == 302
     with city_context(city.ref):
         assert Project.objects.get(slug="piaty").status == PublicationStatus.ARCHIVED
-        assert selectors.read_only_project_ids() == {five_projects["czwarty"].pk}
+        assert read_only.read_only_project_ids() == {five_projects["czwarty"].pk}
 
     client.post("/admin/projects/pierwszy/archive/")
     with city_context(city.ref):
-        assert selectors.read_only_project_ids() == set()
+        assert read_only.read_only_project_ids() == set()
         assert can_act(
             User.objects.get(pk=city_admin.pk),
             ideation(city, five_projects["czwarty"]),
@@ -262,13 +262,13 @@ def test_returning_to_draft_also_frees_a_place(city, five_projects, city_admin):
     client = english(city, city_admin)
     assert client.post("/admin/projects/drugi/draft/").status_code == 302
     with city_context(city.ref):
-        assert selectors.read_only_project_ids() == {five_projects["piaty"].pk}
+        assert read_only.read_only_project_ids() == {five_projects["piaty"].pk}
 
 
 def test_upgrading_again_makes_every_project_writable(city, five_projects, committed):
     change_plan(city, "standard", committed)
     with city_context(city.ref):
-        assert selectors.read_only_project_ids() == frozenset()
+        assert read_only.read_only_project_ids() == frozenset()
 
 
 def test_another_citys_projects_neither_count_nor_freeze(city, other_city, five_projects):
@@ -276,10 +276,10 @@ def test_another_citys_projects_neither_count_nor_freeze(city, other_city, five_
     set_entitlements(city=other_city.model, limits={"active_projects": 1})
     with city_context(other_city.ref):
         theirs = make_project("park-springfield")
-        assert selectors.read_only_project_ids() == frozenset()  # one project, one place
-        assert selectors.is_read_only(theirs) is False
+        assert read_only.read_only_project_ids() == frozenset()  # one project, one place
+        assert read_only.is_read_only(theirs) is False
     with city_context(city.ref):
-        frozen = selectors.read_only_project_ids()
+        frozen = read_only.read_only_project_ids()
         assert set(Project.objects.filter(pk__in=frozen).values_list("slug", flat=True)) == {
             "czwarty",
             "piaty",
@@ -346,7 +346,7 @@ def methods(city, committed, resident) -> dict[str, Project]:
         made["read_only"] = make_methods_project("zamrozony", resident)
     change_plan(city, "starter", committed)
     with city_context(city.ref):
-        assert selectors.read_only_project_ids() == {made["read_only"].pk}
+        assert read_only.read_only_project_ids() == {made["read_only"].pk}
     return made
 
 
@@ -475,7 +475,7 @@ def test_no_extra_query_when_the_plan_has_no_project_limit(
         with CaptureQueriesContext(django_connection) as without_limits:
             assert can_act(resident, phase, Action.POST).allowed
         with django_assert_num_queries(0):
-            assert selectors.read_only_project_ids() == frozenset()
+            assert read_only.read_only_project_ids() == frozenset()
     assert len(without_limits) > 0
 
     change_plan(city, "premium", committed)  # a plan whose active projects are unlimited

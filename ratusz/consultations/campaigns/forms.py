@@ -15,6 +15,7 @@ from ratusz.consultations.campaigns.models import Audience
 from ratusz.consultations.campaigns.placeholders import UnknownPlaceholder, check_placeholders
 from ratusz.consultations.core.models import Project, ResidentGroup
 from ratusz.consultations.core.richtext import plain_text
+from ratusz.consultations.core.translation import translated
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 MAX_SUBJECT = 200
@@ -108,8 +109,6 @@ class CampaignForm(PerLanguageForm):
         self.fields["project"].label_from_instance = self._project_label  # type: ignore[attr-defined]  # ModelChoiceField
 
     def _project_label(self, project: Project) -> str:
-        from ratusz.consultations.core.translation import translated
-
         return translated(project.title, self.default_language) or project.slug
 
     def clean(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ the phase to open...). Views and templates ask `can_act`; services ask it again 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,9 +22,8 @@ from ratusz.accounts.models import Role, User
 from ratusz.accounts.rules import acting_role
 from ratusz.consultations.core.features import feature_on
 from ratusz.consultations.core.models import Phase, Project, PublicationStatus, Visibility
+from ratusz.consultations.core.read_only import active_projects_limit, is_read_only
 from ratusz.consultations.core.registry import ACTION_LABELS, Action, get_method
-from ratusz.consultations.core.selectors import active_projects_limit, is_read_only
-from ratusz.consultations.participation.moderation.selectors import active_block
 
 AnyUser = User | AnonymousUser
 
@@ -76,8 +76,26 @@ def can_see_project(user: AnyUser, project: Project) -> bool:
     return True
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
+    """A moment as a refusal names it (local time, the language's date format)."""
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+# Checks of the person that apps above core add to `can_act` (moderation's blocks, the city's
+# required registration questions): core decides who may act without importing them. Each
+# takes the person (signed in, active) and the action's label, and returns a refusal or None.
+# Registered in the apps' AppConfig.ready(), once per process.
+PersonCheck = Callable[[User, str], Decision | None]
+_checks_of_everyone: list[PersonCheck] = []
+_checks_of_residents: list[PersonCheck] = []
+
+
+def register_person_check(check: PersonCheck, *, staff_too: bool) -> None:
+    """Add a check of the person to `can_act`: `staff_too` checks run before the project's
+    staff are let through (a block applies to staff too), the others only for residents."""
+    checks = _checks_of_everyone if staff_too else _checks_of_residents
+    if check not in checks:
+        checks.append(check)
 
 
 def action_rule(phase: Phase, action: Action) -> dict[str, Any]:
@@ -156,14 +174,14 @@ def can_act(
             False,
             "not_started",
             _("This phase opens on %(date)s; you can %(action)s from then.")
-            % {"date": _when(phase.starts_at), "action": label},
+            % {"date": when(phase.starts_at), "action": label},
         )
     if phase.ends_at is not None and phase.ends_at <= now:
         return Decision(
             False,
             "ended",
             _("This phase ended on %(date)s, so you can no longer %(action)s.")
-            % {"date": _when(phase.ends_at), "action": label},
+            % {"date": when(phase.ends_at), "action": label},
         )
     if not user.is_authenticated:
         return Decision(
@@ -174,28 +192,14 @@ def can_act(
         )
     if not user.is_active:
         return Decision(False, "inactive", _("Your account is not active."))
-    block = active_block(user)
-    if block is not None:
-        if block.until:
-            message = _("Your account is blocked until %(date)s: %(reason)s") % {
-                "date": _when(block.until),
-                "reason": block.reason,
-            }
-        else:
-            message = _("Your account is blocked: %(reason)s") % {"reason": block.reason}
-        return Decision(False, "blocked", message)
+    for check in _checks_of_everyone:
+        if (refusal := check(user, label)) is not None:
+            return refusal
     if is_project_staff(user, project):
         return ALLOWED
-    # The city's required registration questions come before a first action.
-    from ratusz.consultations.people.selectors import missing_required_fields
-
-    if missing_required_fields(user):
-        return Decision(
-            False,
-            "complete_profile",
-            _("Answer a few questions about yourself to %(action)s.") % {"action": label},
-            "complete_profile",
-        )
+    for check in _checks_of_residents:
+        if (refusal := check(user, label)) is not None:
+            return refusal
     if rule["who"] == "confirmed" and not email_is_confirmed(user):
         return Decision(
             False,

@@ -15,6 +15,8 @@ from ratusz.accounts.models import Role, User
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.ideation.models import Reaction
+from ratusz.consultations.people.models import FieldAnswer
+from ratusz.consultations.people.selectors import all_fields
 from ratusz.consultations.reports.registry import register_dataset, register_metric
 
 # Rows are read in chunks so that a large export does not hold a city in memory.
@@ -59,15 +61,11 @@ def _people_in_scope(scope: Scope) -> QuerySet[User]:
 
 def _registration_fields() -> list[Any]:
     """The city's registration fields (ratusz.consultations.people), in their order."""
-    from ratusz.consultations.people.selectors import all_fields
-
     return list(all_fields())
 
 
 def _answers(user_ids: list[int]) -> dict[int, dict[str, str]]:
     """Registration answers of these people: user id -> field key -> answer."""
-    from ratusz.consultations.people.models import FieldAnswer
-
     answers: dict[int, dict[str, str]] = {}
     for user_id, key, value in FieldAnswer.objects.filter(user_id__in=user_ids).values_list(
         "user_id", "field__key", "value"

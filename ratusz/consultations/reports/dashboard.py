@@ -13,6 +13,12 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.core.translation import translated
+from ratusz.consultations.people.models import FieldKind
+from ratusz.consultations.people.selectors import (
+    active_fields,
+    field_distribution,
+    reference_shares,
+)
 from ratusz.consultations.reports.charts import Chart
 from ratusz.consultations.reports.registry import Scope
 from ratusz.consultations.reports.selectors import (
@@ -137,12 +143,6 @@ def who_takes_part(scope: Scope) -> list[Chart]:
     only for the whole city (an administrator without a project filter)."""
     if not scope.whole_city:
         return []
-    from ratusz.consultations.people.models import FieldKind
-    from ratusz.consultations.people.selectors import (
-        active_fields,
-        field_distribution,
-        reference_shares,
-    )
 
     charts = []
     for registration_field in active_fields().filter(kind=FieldKind.CHOICE):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import ngettext
 
 from ratusz.consultations.core.models import Project
-from ratusz.consultations.core.selectors import active_projects_limit, is_read_only
+from ratusz.consultations.core.read_only import active_projects_limit, is_read_only
 from ratusz.errors import Refused
 
 

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratusz.consultations.core.registry import Action
-from ratusz.consultations.core.rules import AnyUser, Decision, can_act, is_project_staff
+from ratusz.consultations.core.rules import (
+    AnyUser,
+    Decision,
+    can_act,
+    is_administrator,
+    is_project_staff,
+)
 from ratusz.consultations.methods.events.models import Event
 from ratusz.consultations.participation.moderation.selectors import active_block
 
@@ -38,8 +44,6 @@ def can_register(user: AnyUser, event: Event, *, now: datetime | None = None) ->
 
 def can_manage_event(user: AnyUser, event: Event) -> bool:
     """Administrators manage every event; project managers the events of their projects."""
-    from ratusz.consultations.core.rules import is_administrator
-
     if event.project is None:
         return is_administrator(user)
     return is_project_staff(user, event.project)

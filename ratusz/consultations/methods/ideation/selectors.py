@@ -23,7 +23,7 @@ from django.db.models import (
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Project
-from ratusz.consultations.core.rules import is_project_staff
+from ratusz.consultations.core.rules import can_see_project, is_project_staff
 from ratusz.consultations.methods.ideation.models import (
     Comment,
     Folded,
@@ -225,8 +225,6 @@ def latest_ideas(*, viewer: User | Any, projects: list[Project], limit: int = 6)
 def idea_for(viewer: User | Any, idea_id: int) -> Idea | None:
     """The idea if the viewer may see it: published ones in visible projects; held or hidden
     ones only for their author and the project's staff."""
-    from ratusz.consultations.core.rules import can_see_project
-
     idea = (
         Idea.objects.select_related("project", "phase", "status", "author")
         .filter(pk=idea_id)

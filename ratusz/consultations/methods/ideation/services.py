@@ -17,7 +17,7 @@ from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Phase, Project, Topic
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.richtext import plain_text, sanitize
-from ratusz.consultations.core.rules import Decision, can_act, is_project_staff
+from ratusz.consultations.core.rules import Decision, can_act, is_administrator, is_project_staff
 from ratusz.consultations.methods.ideation.events import IdeaEvent, announce
 from ratusz.consultations.methods.ideation.models import (
     Comment,
@@ -236,8 +236,6 @@ def save_status(
     status: IdeaStatus | None = None,
 ) -> IdeaStatus:
     """Add a status of the city's own, or edit one (defaults included: names, colour...)."""
-    from ratusz.consultations.core.rules import is_administrator
-
     if not is_administrator(staff):
         raise NotAllowed(Decision(False, "not_admin", _("Only administrators can edit statuses.")))
     with transaction.atomic():

@@ -17,10 +17,20 @@ from django.views.decorators.http import require_POST
 
 from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.registry import Action
-from ratusz.consultations.core.rules import can_act, current_phase, is_project_staff
+from ratusz.consultations.core.rules import (
+    can_act,
+    current_phase,
+    is_administrator,
+    is_project_staff,
+)
 from ratusz.consultations.core.views import _project_or_404
 from ratusz.consultations.methods.ideation import selectors, services
-from ratusz.consultations.methods.ideation.forms import CommentForm, IdeaForm, StatusForm
+from ratusz.consultations.methods.ideation.forms import (
+    CommentForm,
+    IdeaForm,
+    IdeaStatusForm,
+    StatusForm,
+)
 from ratusz.consultations.methods.ideation.models import Comment, Follow, Idea, IdeaStatus, Reaction
 from ratusz.consultations.methods.ideation.services import Location, NotAllowed, Refused
 from ratusz.consultations.participation.moderation.selectors import moderation_notice
@@ -303,9 +313,6 @@ def change_status(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 def statuses(request: HttpRequest) -> HttpResponse:
     """Administrators see, add and edit the city's idea statuses."""
-    from ratusz.consultations.core.rules import is_administrator
-    from ratusz.consultations.methods.ideation.forms import IdeaStatusForm
-
     if not request.user.is_authenticated:
         return redirect(_login_url(request))
     if not is_administrator(request.user):

@@ -35,6 +35,7 @@ from ratusz.consultations.methods.surveys.models import (
     Survey,
     SurveyPage,
 )
+from ratusz.consultations.methods.surveys.selectors import survey_problems
 from ratusz.tenants.uploads import display_name
 
 # New browser (no-account) responses one address may start per hour: enough for a family or
@@ -302,8 +303,6 @@ def answer_page(
     (required answers must be there; after the last page the response is submitted), "back"
     (to the page visited before) or "stay" (keep the draft, e.g. when some answers were
     invalid). Returns the response and the page to show next (None once submitted)."""
-    from ratusz.consultations.methods.surveys.selectors import survey_problems
-
     decision = answer_decision(respondent.user or _anonymous(), survey.phase)
     if not decision.allowed:
         raise NotAllowed(decision)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.methods.voting.models import Ballot, BallotStatus
+from ratusz.consultations.methods.voting.models import Ballot, BallotStatus, Candidate
+from ratusz.consultations.methods.voting.selectors import results
 
 
 def _ballots(scope: Scope) -> QuerySet[Ballot]:
@@ -42,8 +43,6 @@ def _columns(scope: Scope) -> list[Column]:
 
 
 def _rows(scope: Scope) -> Iterator[list[Any]]:
-    from ratusz.consultations.methods.voting.selectors import results
-
     for phase in _phases(scope).order_by("project__pk", "starts_at"):
         outcome = results(phase)
         for row in outcome.rows:
@@ -62,8 +61,6 @@ def _rows(scope: Scope) -> Iterator[list[Any]]:
 
 
 def _count(scope: Scope) -> int:
-    from ratusz.consultations.methods.voting.models import Candidate
-
     return Candidate.objects.filter(phase__in=_phases(scope), included=True).count()
 
 

@@ -17,3 +17,7 @@ class ModerationConfig(AppConfig):
         from ratusz.tenants.initializers import register_city_initializer
 
         register_city_initializer(seed_word_filter)
+        from ratusz.consultations.core.rules import register_person_check
+        from ratusz.consultations.participation.moderation.rules import blocked_refusal
+
+        register_person_check(blocked_refusal, staff_too=True)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from ratusz.accounts.models import Role
+from django.utils.translation import gettext as _
+
+from ratusz.accounts.models import Role, User
 from ratusz.accounts.rules import acting_role
 from ratusz.consultations.core.models import Project
-from ratusz.consultations.core.rules import AnyUser, is_administrator, is_project_staff
+from ratusz.consultations.core.rules import (
+    AnyUser,
+    Decision,
+    is_administrator,
+    is_project_staff,
+    when,
+)
+from ratusz.consultations.participation.moderation.selectors import active_block
 
 
 def can_moderate(user: AnyUser, project: Project) -> bool:
@@ -25,3 +34,18 @@ def can_block(user: AnyUser) -> bool:
 
 def can_edit_word_filter(user: AnyUser) -> bool:
     return is_administrator(user)
+
+
+def blocked_refusal(user: User, label: str) -> Decision | None:
+    """A blocked person takes no action, staff included (registered with core's `can_act`)."""
+    block = active_block(user)
+    if block is None:
+        return None
+    if block.until:
+        message = _("Your account is blocked until %(date)s: %(reason)s") % {
+            "date": when(block.until),
+            "reason": block.reason,
+        }
+    else:
+        message = _("Your account is blocked: %(reason)s") % {"reason": block.reason}
+    return Decision(False, "blocked", message)

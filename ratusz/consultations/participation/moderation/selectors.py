@@ -1,15 +1,10 @@
-"""Reads for moderation: blocks, the word filter, posting rate, the queue and what authors see.
-
-`ratusz.consultations.core.rules` asks `active_block` here, so this module imports the rules inside
-the functions that need them (a module-level import would be circular).
-"""
+"""Reads for moderation: blocks, the word filter, posting rate, the queue and what authors see."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -20,6 +15,12 @@ from ratusz.accounts.models import Role, User
 from ratusz.accounts.rules import acting_role
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.core.richtext import plain_text
+from ratusz.consultations.core.rules import (
+    AnyUser,
+    can_see_project,
+    is_administrator,
+    is_project_staff,
+)
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.ideation.models import Comment, Idea, Visibility
 from ratusz.consultations.participation.moderation.models import (
@@ -30,9 +31,6 @@ from ratusz.consultations.participation.moderation.models import (
 )
 from ratusz.tenants.db import connection
 from ratusz.tenants.slugs import transliterate
-
-if TYPE_CHECKING:
-    from ratusz.consultations.core.rules import AnyUser
 
 # How much one account may post before being asked to slow down: (count, window).
 RATE_LIMITS = {
@@ -97,8 +95,6 @@ def find_item(kind: str, pk: int) -> Item | None:
 def can_see_item(viewer: AnyUser, item: Item) -> bool:
     """Whether the item exists for `viewer`: the project is open to them and the item is
     published, or it is their own, or they are the project's staff."""
-    from ratusz.consultations.core.rules import can_see_project, is_project_staff
-
     project = project_of(item)
     if not can_see_project(viewer, project):
         return False
@@ -268,8 +264,6 @@ def recent_actions(
 ) -> QuerySet[ModerationAction]:
     """The moderation log: actions on the projects `staff` moderates; administrators also see
     blocks and word-filter changes (when no project is chosen)."""
-    from ratusz.consultations.core.rules import is_administrator
-
     actions = ModerationAction.objects.select_related("actor", "target_user")
     scope = Q(project__in=_scope(staff, project))
     if project is None and is_administrator(staff):
@@ -292,8 +286,6 @@ class ModerationNotice:
 def moderation_notice(*, viewer: AnyUser, item: Item) -> ModerationNotice | None:
     """The notice to show on a held or hidden item: only to its author and the project's
     staff; None for everybody else and for published items."""
-    from ratusz.consultations.core.rules import is_project_staff
-
     if item.visibility == Visibility.VISIBLE or not viewer.is_authenticated:
         return None
     if item.author_id != viewer.pk and not is_project_staff(viewer, project_of(item)):

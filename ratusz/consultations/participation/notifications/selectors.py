@@ -21,6 +21,7 @@ from ratusz.consultations.participation.notifications.models import (
 from ratusz.consultations.participation.notifications.unsubscribe import read_token
 from ratusz.tenants.context import CityRef, control_plane
 from ratusz.tenants.db import connection
+from ratusz.tenants.models import City, Domain
 
 
 def current_city() -> CityRef:
@@ -32,7 +33,6 @@ def current_city() -> CityRef:
     tenant = connection.tenant
     if isinstance(tenant, CityRef):
         return tenant
-    from ratusz.tenants.models import City, Domain
 
     schema = str(connection.schema_name)
     with control_plane():

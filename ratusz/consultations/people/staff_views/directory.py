@@ -18,6 +18,7 @@ from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.participation.moderation import services as moderation
 from ratusz.consultations.participation.moderation.selectors import active_block
 from ratusz.consultations.people import selectors, services
+from ratusz.consultations.people.forms.answers import _text
 from ratusz.consultations.people.forms.directory import (
     BlockForm,
     InviteStaffForm,
@@ -95,8 +96,6 @@ def _person_page(
 
 
 def _answers_for_display(person: User) -> list[dict[str, Any]]:
-    from ratusz.consultations.people.forms.answers import _text
-
     answers = selectors.answers_of(person)
     rows = []
     for found in selectors.all_fields():

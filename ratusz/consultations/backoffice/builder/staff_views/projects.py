@@ -18,7 +18,7 @@ from ratusz.consultations.backoffice.builder.forms.projects import (
     MoveForm,
     ProjectForm,
 )
-from ratusz.consultations.core import selectors, services
+from ratusz.consultations.core import read_only, selectors, services
 from ratusz.consultations.core.access import (
     administrator_required,
     managed_project,
@@ -91,8 +91,8 @@ def projects(request: HttpRequest) -> HttpResponse:
             "projects": listing,
             "folders": Folder.objects.all() if admin else [],
             "is_admin": admin,
-            "read_only_ids": selectors.read_only_project_ids(),
-            "active_limit": selectors.active_projects_limit(),
+            "read_only_ids": read_only.read_only_project_ids(),
+            "active_limit": read_only.active_projects_limit(),
         },
     )
 
