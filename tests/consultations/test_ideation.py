@@ -210,7 +210,7 @@ def test_following_is_idempotent(resident, neighbour, ideation_phase):
 def test_listeners_hear_events_in_the_city_that_announced_them(
     city, resident, ideation_phase, django_capture_on_commit_callbacks
 ):
-    from ratusz.consultations.methods.ideation import events
+    from ratusz.consultations.participation import events
     from ratusz.tenants.db import connection
 
     heard: list[str] = []

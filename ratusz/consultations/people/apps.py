@@ -15,7 +15,7 @@ class PeopleConfig(AppConfig):
         )
         from ratusz.accounts.personal_data import register_personal_data
         from ratusz.consultations.core.rules import register_person_check
-        from ratusz.consultations.methods.ideation.events import listen
+        from ratusz.consultations.participation.events import listen
         from ratusz.consultations.people import services, signup, tasks  # noqa: F401  # tasks: registers them with Celery
         from ratusz.consultations.people.personal_data import DECLARATIONS
         from ratusz.consultations.people.rules import profile_refusal
@@ -23,5 +23,5 @@ class PeopleConfig(AppConfig):
         register_signup_extension("people", signup.extension)
         register_invitation_accepted_hook(services.on_invitation_accepted)
         register_personal_data(*DECLARATIONS)
-        listen(services.on_idea_event)
+        listen(services.on_input_event)
         register_person_check(profile_refusal, staff_too=False)

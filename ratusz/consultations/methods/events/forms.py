@@ -11,8 +11,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.translated_forms import TranslatedFields
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.events.models import Event
 from ratusz.consultations.methods.events.services import EventDetails

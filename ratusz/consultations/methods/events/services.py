@@ -19,7 +19,7 @@ from ratusz.consultations.core.models import Phase, Project
 from ratusz.consultations.core.richtext import sanitize
 from ratusz.consultations.methods.events.models import Event, Registration, RegistrationStatus
 from ratusz.consultations.methods.events.rules import can_register
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 from ratusz.tenants.tasks import enqueue_on_commit
 
 __all__ = [

@@ -12,13 +12,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ratusz import errors
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Phase, Project, Topic
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.richtext import plain_text, sanitize
 from ratusz.consultations.core.rules import Decision, can_act, is_administrator, is_project_staff
-from ratusz.consultations.methods.ideation.events import IdeaEvent, announce
 from ratusz.consultations.methods.ideation.models import (
     Comment,
     Follow,
@@ -30,25 +28,13 @@ from ratusz.consultations.methods.ideation.models import (
     StatusChange,
     Visibility,
 )
+from ratusz.consultations.participation.events import InputEvent, announce
 from ratusz.consultations.participation.moderation.selectors import (
     filtered_words_in,
     posting_too_fast,
 )
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 from ratusz.tenants.uploads import display_name
-
-
-class NotAllowed(PermissionError):
-    """The person may not do this now; `decision` says why and what to do."""
-
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.message)
-        self.decision = decision
-
-
-class Refused(errors.Refused, ValueError):
-    """The request cannot be carried out as asked; the message says why."""
-
-    code = "ideation_refused"
 
 
 def _require(decision: Decision) -> None:
@@ -106,7 +92,7 @@ def post_idea(
         for upload in attachments:
             IdeaAttachment.objects.create(idea=idea, file=upload, name=display_name(upload.name))
         Follow.objects.create(idea=idea, user=author)
-        announce(IdeaEvent("idea_posted", idea.pk, author.pk))
+        announce(InputEvent("idea_posted", idea.pk, author.pk))
     return idea
 
 
@@ -141,7 +127,7 @@ def add_comment(*, author: User, idea: Idea, body: str, parent: Comment | None =
         )
         if not held:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
-        announce(IdeaEvent("comment_added", idea.pk, author.pk, comment_id=comment.pk))
+        announce(InputEvent("comment_added", idea.pk, author.pk, comment_id=comment.pk))
     return comment
 
 
@@ -176,7 +162,7 @@ def react(*, user: User, idea: Idea, kind: int) -> Reaction:
             except IntegrityError as exc:  # a simultaneous click from the same person
                 raise Refused(_("You already reacted to this idea.")) from exc
         _count(idea, kind, +1)
-        announce(IdeaEvent("reacted", idea.pk, user.pk))
+        announce(InputEvent("reacted", idea.pk, user.pk))
     return reaction
 
 
@@ -220,7 +206,7 @@ def change_status(*, staff: User, idea: Idea, status: IdeaStatus, answer: str) -
             Idea.objects.filter(pk=idea.pk, first_answered_at__isnull=True).update(
                 first_answered_at=now
             )
-        announce(IdeaEvent("status_changed", idea.pk, staff.pk, status_change_id=change.pk))
+        announce(InputEvent("status_changed", idea.pk, staff.pk, status_change_id=change.pk))
     idea.refresh_from_db()
     return change
 

@@ -15,13 +15,13 @@ from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.richtext import plain_text, sanitize
 from ratusz.consultations.core.rules import can_act, is_project_staff
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.methods.proposals.models import (
     Proposal,
     ProposalStatus,
     ProposalStatusChange,
     Support,
 )
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 from ratusz.tenants.tasks import enqueue_on_commit
 
 __all__ = [

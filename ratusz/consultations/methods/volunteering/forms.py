@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.translated_forms import TranslatedFields
 
 
 class CauseForm(TranslatedFields):

@@ -11,8 +11,8 @@ from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.richtext import sanitize
 from ratusz.consultations.core.rules import can_act
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.methods.volunteering.models import Cause, SignUp
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 
 __all__ = ["NotAllowed", "Refused", "add_cause", "cancel_sign_up", "sign_up"]
 

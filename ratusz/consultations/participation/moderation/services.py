@@ -1,7 +1,7 @@
 """Writes for moderation: reports, the queue's decisions, blocks, and the word filter.
 
 Every decision a moderator takes is written to the ModerationAction log with who and when.
-Refusals use the ideation services' exceptions: `NotAllowed` (not yours to decide) and
+Refusals use participation's shared exceptions: `NotAllowed` (not yours to decide) and
 `Refused` (cannot be done as asked), each with a message for a person.
 """
 
@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.core.rules import Decision
-from ratusz.consultations.methods.ideation.events import IdeaEvent, announce
 from ratusz.consultations.methods.ideation.models import Comment, Idea, Visibility
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
+from ratusz.consultations.participation.events import InputEvent, announce
 from ratusz.consultations.participation.moderation import rules
 from ratusz.consultations.participation.moderation.models import (
     Block,
@@ -38,6 +37,7 @@ from ratusz.consultations.participation.moderation.selectors import (
     project_of,
 )
 from ratusz.consultations.participation.moderation.wordlists import DEFAULT_FILTERED_WORDS
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 from ratusz.tenants.initializers import NewCity
 
 REASON_MAX_LENGTH = 1000
@@ -136,7 +136,7 @@ def report_content(*, reporter: User, item: Item, reason: str, explanation: str 
         raise Refused(already) from exc
     # The project's moderators hear of it (notifications listen) once the report is saved.
     announce(
-        IdeaEvent(
+        InputEvent(
             "content_reported",
             item.pk if is_idea else item.idea_id,  # type: ignore[union-attr]  # a Comment
             reporter.pk,

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import check_staff_access
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.participation.moderation import rules, selectors, services
 from ratusz.consultations.participation.moderation.forms import (
     BlockForm,
@@ -33,6 +32,7 @@ from ratusz.consultations.participation.moderation.forms import (
 )
 from ratusz.consultations.participation.moderation.models import Block
 from ratusz.consultations.participation.moderation.selectors import Item
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 
 QUEUE_PAGE_SIZE = 25
 

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
-from ratusz.consultations.methods.ideation.events import IdeaEvent
 from ratusz.consultations.methods.ideation.models import Comment, Idea, StatusChange, Visibility
+from ratusz.consultations.participation.events import InputEvent
 from ratusz.consultations.participation.moderation.models import Report
 from ratusz.consultations.participation.notifications import selectors
 from ratusz.consultations.participation.notifications.emails import (
@@ -39,18 +39,18 @@ from ratusz.tenants.context import current_schema
 logger = logging.getLogger(__name__)
 
 
-def on_idea_event(event: IdeaEvent) -> None:
-    """The listener registered with ideation's events (it runs after their commit).
+def on_input_event(event: InputEvent) -> None:
+    """The listener registered with participation's input events (it runs after their commit).
 
     The idea, comment or answer is already saved: a failure here is logged, and must not turn
     the resident's successful action into an error page."""
     try:
         record_notifications(event=event)
     except Exception:
-        logger.exception("notifications for %s on idea %s failed", event.kind, event.idea_id)
+        logger.exception("notifications for %s on idea %s failed", event.kind, event.input_id)
 
 
-def record_notifications(*, event: IdeaEvent) -> list[Notification]:
+def record_notifications(*, event: InputEvent) -> list[Notification]:
     """One notification per person involved; e-mails for those who want them at once are
     queued once this transaction commits. Recording the same event twice changes nothing."""
     rows = _rows_for(event)
@@ -100,10 +100,10 @@ def _for_moderators(
     ]
 
 
-def _rows_for(event: IdeaEvent) -> list[Notification]:
+def _rows_for(event: InputEvent) -> list[Notification]:
     if event.kind == "content_reported" and event.report_id is not None:
         report = Report.objects.filter(pk=event.report_id, resolved_at__isnull=True).first()
-        idea = Idea.objects.filter(pk=event.idea_id).first()
+        idea = Idea.objects.filter(pk=event.input_id).first()
         if report is None or idea is None:  # resolved or gone before the listener ran
             return []
         return _for_moderators(
@@ -111,7 +111,7 @@ def _rows_for(event: IdeaEvent) -> list[Notification]:
             comment_id=event.comment_id,
         )  # fmt: skip
     if event.kind == "idea_posted":
-        idea = Idea.objects.filter(pk=event.idea_id, visibility=Visibility.HELD).first()
+        idea = Idea.objects.filter(pk=event.input_id, visibility=Visibility.HELD).first()
         return [] if idea is None else _for_moderators(idea, Kind.CONTENT_HELD, event.actor_id)
     if event.kind == "comment_added" and event.comment_id is not None:
         held = (

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import ResidentGroup
-from ratusz.consultations.methods.ideation.events import IdeaEvent
 from ratusz.consultations.methods.ideation.models import Idea
-from ratusz.consultations.methods.ideation.services import Refused
+from ratusz.consultations.participation.events import InputEvent
+from ratusz.consultations.participation.refusals import Refused
 from ratusz.consultations.people import selectors
 from ratusz.consultations.people.models import GroupKind, GroupSettings, RuleType
 from ratusz.consultations.people.selectors import RuleBroken
@@ -195,12 +195,12 @@ def refresh_memberships(*, user: User, groups: Iterable[GroupSettings] | None = 
 PARTICIPATION_EVENTS = frozenset({"idea_posted", "comment_added", "reacted"})
 
 
-def on_idea_event(event: IdeaEvent) -> None:
-    """Ideation's listener (after the commit): someone who took part in a project joins the
-    groups of people who took part in it."""
+def on_input_event(event: InputEvent) -> None:
+    """The input events' listener (after the commit): someone who took part in a project joins
+    the groups of people who took part in it (ideas, comments and reactions so far)."""
     if event.kind not in PARTICIPATION_EVENTS or event.actor_id is None:
         return
-    project_id = Idea.objects.filter(pk=event.idea_id).values_list("project_id", flat=True).first()
+    project_id = Idea.objects.filter(pk=event.input_id).values_list("project_id", flat=True).first()
     if project_id is None:
         return
     groups = list(

@@ -17,8 +17,8 @@ from ratusz.accounts.rules import is_administrator
 from ratusz.accounts.selectors import STAFF_ROLES
 from ratusz.accounts.services import IssuedInvitation, create_invitation
 from ratusz.consultations.core.models import Project
-from ratusz.consultations.methods.ideation.services import Refused
 from ratusz.consultations.participation.moderation.selectors import active_block
+from ratusz.consultations.participation.refusals import Refused
 from ratusz.consultations.people import selectors
 from ratusz.consultations.people.models import InvitedProjects
 from ratusz.consultations.people.services.groups import refresh_memberships

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import ResidentGroup
-from ratusz.consultations.methods.ideation.services import Refused
+from ratusz.consultations.participation.refusals import Refused
 from ratusz.consultations.people import selectors
 from ratusz.consultations.people.models import (
     AskedAt,

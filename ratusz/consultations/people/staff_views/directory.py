@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ratusz.accounts.models import Invitation, Role, User
 from ratusz.consultations.core.access import administrator_required
-from ratusz.consultations.methods.ideation.services import NotAllowed, Refused
 from ratusz.consultations.participation.moderation import services as moderation
 from ratusz.consultations.participation.moderation.selectors import active_block
+from ratusz.consultations.participation.refusals import NotAllowed, Refused
 from ratusz.consultations.people import selectors, services
 from ratusz.consultations.people.forms.answers import _text
 from ratusz.consultations.people.forms.directory import (

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ratusz.consultations.core.access import administrator_required
 from ratusz.consultations.core.models import ResidentGroup
-from ratusz.consultations.methods.ideation.services import Refused
+from ratusz.consultations.participation.refusals import Refused
 from ratusz.consultations.people import selectors, services
 from ratusz.consultations.people.forms.directory import AddMembersForm
 from ratusz.consultations.people.forms.groups import GroupForm

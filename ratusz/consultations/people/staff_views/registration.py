@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ratusz.consultations.core.access import administrator_required
-from ratusz.consultations.methods.ideation.services import Refused
+from ratusz.consultations.participation.refusals import Refused
 from ratusz.consultations.people import selectors, services
 from ratusz.consultations.people.forms.registration import RegistrationFieldForm
 from ratusz.consultations.people.models import RegistrationField

@@ -4,8 +4,8 @@ the project's managers, in the portal and by e-mail, with a link to their queue.
 from __future__ import annotations
 
 from ratusz.accounts.models import Role
-from ratusz.consultations.methods.ideation.events import IdeaEvent
 from ratusz.consultations.methods.ideation.services import add_comment, post_idea
+from ratusz.consultations.participation.events import InputEvent
 from ratusz.consultations.participation.moderation.models import FilteredWord
 from ratusz.consultations.participation.moderation.services import dismiss_reports, report_content
 from ratusz.consultations.participation.notifications.models import Kind, Notification
@@ -82,10 +82,10 @@ def test_recording_a_report_or_a_hold_twice_changes_nothing(idea, neighbour, man
     before = Notification.objects.count()
     assert before == 2
     record_notifications(
-        event=IdeaEvent("content_reported", idea.pk, neighbour.pk, report_id=report.pk)
+        event=InputEvent("content_reported", idea.pk, neighbour.pk, report_id=report.pk)
     )
     record_notifications(
-        event=IdeaEvent("comment_added", idea.pk, neighbour.pk, comment_id=comment.pk)
+        event=InputEvent("comment_added", idea.pk, neighbour.pk, comment_id=comment.pk)
     )
     assert Notification.objects.count() == before
 
@@ -96,7 +96,7 @@ def test_a_report_resolved_before_the_listener_ran_is_not_announced(
     report = report_content(reporter=neighbour, item=idea, reason="spam")
     dismiss_reports(staff=manager, item=idea)
     record_notifications(
-        event=IdeaEvent("content_reported", idea.pk, neighbour.pk, report_id=report.pk)
+        event=InputEvent("content_reported", idea.pk, neighbour.pk, report_id=report.pk)
     )
     assert not Notification.objects.filter(kind=Kind.CONTENT_REPORTED).exists()
 

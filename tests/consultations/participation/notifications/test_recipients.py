@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ratusz.consultations.methods.ideation.events import IdeaEvent
 from ratusz.consultations.methods.ideation.models import Comment, Idea
 from ratusz.consultations.methods.ideation.services import (
     add_comment,
@@ -11,6 +10,7 @@ from ratusz.consultations.methods.ideation.services import (
     post_idea,
     react,
 )
+from ratusz.consultations.participation.events import InputEvent
 from ratusz.consultations.participation.moderation.models import FilteredWord
 from ratusz.consultations.participation.notifications.models import Notification
 from ratusz.consultations.participation.notifications.services import record_notifications
@@ -112,7 +112,7 @@ def test_a_hidden_comment_is_not_announced_even_if_hidden_before_the_listener_ra
     comment = add_comment(author=neighbour, idea=idea, body="Komentarz")
     Comment.objects.filter(pk=comment.pk).update(visibility="hidden")
     record_notifications(
-        event=IdeaEvent("comment_added", idea.pk, neighbour.pk, comment_id=comment.pk)
+        event=InputEvent("comment_added", idea.pk, neighbour.pk, comment_id=comment.pk)
     )
     assert not Notification.objects.exists()
 
@@ -141,7 +141,7 @@ def test_recording_the_same_event_twice_changes_nothing(idea, neighbour, manager
     follow(user=neighbour, idea=idea)
     with committed():
         change = change_status(staff=manager, idea=idea, status=status("accepted"), answer="Tak")
-    event = IdeaEvent("status_changed", idea.pk, manager.pk, status_change_id=change.pk)
+    event = InputEvent("status_changed", idea.pk, manager.pk, status_change_id=change.pk)
     before = Notification.objects.count()
     record_notifications(event=event)
     assert Notification.objects.count() == before == 2

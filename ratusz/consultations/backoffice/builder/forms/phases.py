@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.features import FeatureNotAllowed, check_feature_on
 from ratusz.consultations.core.models import Phase, ResidentGroup
 from ratusz.consultations.core.registry import (
@@ -23,6 +22,7 @@ from ratusz.consultations.core.registry import (
     get_method,
 )
 from ratusz.consultations.core.rules import action_rule
+from ratusz.consultations.core.translated_forms import TranslatedFields
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

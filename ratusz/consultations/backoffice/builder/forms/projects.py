@@ -8,9 +8,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from ratusz.consultations.backoffice.builder.forms.translated import TranslatedFields
 from ratusz.consultations.core.models import Area, Folder, Project, ResidentGroup, Topic, Visibility
 from ratusz.consultations.core.selectors import assignable_managers
+from ratusz.consultations.core.translated_forms import TranslatedFields
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.ideation.forms import TopicsField, check_image
 

@@ -1,5 +1,6 @@
-"""Content a city writes has one field per city language (`title_pl`, `title_en`...); the first
-language, the city's default, is required where the value is."""
+"""Forms with one field per city language for each piece of text a city writes (`title_pl`,
+`title_en`...): the base of the project builder's forms and of the methods' staff forms, low in
+the city plane so that methods need not import the back office."""
 
 from __future__ import annotations
 
