@@ -1,5 +1,5 @@
 """Files people open in a spreadsheet never carry a formula made of someone's text: every CSV
-and XLSX is written through ratusz.spreadsheets and ratusz.consultations.reports.files (the
+and XLSX is written through ratusz.spreadsheets and ratusz.consultations.core.export_files (the
 code is read to keep it so), and what that writes is checked on generated text."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from ratusz.consultations.reports.files import write_csv, write_xlsx
+from ratusz.consultations.core.export_files import write_csv, write_xlsx
 from ratusz.spreadsheets import SafeCSVWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 # The only modules that make spreadsheet writers: every other module goes through them.
-WRITERS = {"ratusz/spreadsheets.py", "ratusz/consultations/reports/files.py"}
+WRITERS = {"ratusz/spreadsheets.py", "ratusz/consultations/core/export_files.py"}
 _WRITERS = re.compile(r"\bcsv\.(writer|DictWriter)\(|\bWorkbook\(")
 
 formula_like = st.tuples(

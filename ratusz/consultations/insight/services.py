@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ratusz.accounts.models import User
+from ratusz.consultations.core.clustering import TOP_WORDS, cluster_texts
 from ratusz.consultations.core.features import check_feature_on
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.insight import selectors
-from ratusz.consultations.insight.clustering import TOP_WORDS, cluster_texts
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeMember, ThemeRun
 from ratusz.tenants.tasks import enqueue_on_commit
 

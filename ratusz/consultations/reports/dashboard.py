@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
+from ratusz.consultations.core.charts import Chart
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.people.models import FieldKind
@@ -19,7 +20,6 @@ from ratusz.consultations.people.selectors import (
     field_distribution,
     reference_shares,
 )
-from ratusz.consultations.reports.charts import Chart
 from ratusz.consultations.reports.registry import Scope
 from ratusz.consultations.reports.selectors import (
     Feedback,

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
+from ratusz.consultations.core.export_files import write_csv, write_xlsx
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.reports import registry
-from ratusz.consultations.reports.files import write_csv, write_xlsx
 from ratusz.consultations.reports.models import Export, ExportFormat, ExportStatus
 from ratusz.consultations.reports.selectors import scope_for
 from ratusz.errors import Refused

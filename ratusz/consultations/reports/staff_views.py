@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ratusz.accounts.models import User
 from ratusz.accounts.rules import is_administrator
 from ratusz.consultations.core.access import managed_projects, staff_required
+from ratusz.consultations.core.charts import svg
+from ratusz.consultations.core.export_files import write_csv
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.reports import registry, selectors, services
-from ratusz.consultations.reports.charts import svg
 from ratusz.consultations.reports.dashboard import (
     build_dashboard,
     chart_csv_rows,
@@ -27,7 +28,6 @@ from ratusz.consultations.reports.dashboard import (
     format_share,
     today_in,
 )
-from ratusz.consultations.reports.files import write_csv
 from ratusz.consultations.reports.forms import DEFAULT_DAYS, DashboardFilterForm, ExportForm
 from ratusz.consultations.reports.models import Export, ExportStatus
 from ratusz.tenants.context import CityRef

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ratusz.consultations.insight.clustering import cluster_texts, fold, words
-from ratusz.consultations.insight.stopwords_pl import POLISH_STOP_WORDS
+from ratusz.consultations.core.clustering import cluster_texts, fold, words
+from ratusz.consultations.core.stopwords_pl import POLISH_STOP_WORDS
 from tests.consultations.insight.conftest import IDEAS
 
 TEXTS = [f"{title}. {body}" for title, body in IDEAS]

@@ -13,11 +13,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from ratusz.consultations.core.charts import Chart, nice_ceiling, svg
+from ratusz.consultations.core.export_files import safe_cell, write_csv, write_xlsx
 from ratusz.consultations.methods.ideation.models import Comment, Idea, Reaction
 from ratusz.consultations.methods.ideation.selectors import answer_figures
 from ratusz.consultations.reports import registry, services
-from ratusz.consultations.reports.charts import Chart, nice_ceiling, svg
-from ratusz.consultations.reports.files import safe_cell, write_csv, write_xlsx
 from ratusz.consultations.reports.models import Export, ExportStatus
 from ratusz.consultations.reports.selectors import (
     bucket_starts,

@@ -18,10 +18,12 @@ from ratusz.consultations.core.access import (
     refuse_writes_to_read_only,
     staff_required,
 )
+from ratusz.consultations.core.charts import svg
+from ratusz.consultations.core.clustering import cluster_texts
+from ratusz.consultations.core.export_files import write_csv, write_xlsx
 from ratusz.consultations.core.http import city_of
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.translation import translated
-from ratusz.consultations.insight.clustering import cluster_texts
 from ratusz.consultations.methods.surveys import selectors, services
 from ratusz.consultations.methods.surveys.exports import survey_table
 from ratusz.consultations.methods.surveys.forms import PageForm, QuestionForm, RuleForm, TextsForm
@@ -34,8 +36,6 @@ from ratusz.consultations.methods.surveys.models import (
     SurveyPage,
 )
 from ratusz.consultations.methods.surveys.services import NotAllowed, Refused
-from ratusz.consultations.reports.charts import svg
-from ratusz.consultations.reports.files import write_csv, write_xlsx
 from ratusz.tenants.media import stored_file_response
 
 

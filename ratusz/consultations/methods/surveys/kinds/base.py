@@ -17,9 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ratusz.consultations.core.charts import Chart
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.models import Question
-from ratusz.consultations.reports.charts import Chart
 
 if TYPE_CHECKING:
     from ratusz.consultations.methods.surveys.forms.answering import AnswerForm

@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import (  # type: ignore[import-untyped]  #
 )
 from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]  # no stubs
 
-from ratusz.consultations.insight.stopwords_pl import POLISH_STOP_WORDS
+from ratusz.consultations.core.stopwords_pl import POLISH_STOP_WORDS
 
 RANDOM_STATE = 0
 STEM_LENGTH = 5
