@@ -7,15 +7,6 @@ from celery import shared_task
 
 from ratusz.tenants import queue, spares
 
-# Until the city plane's services queue by name through ratusz.tenants.queue, they import these
-# from here; nothing else should.
-from ratusz.tenants.queue import (  # noqa: F401
-    CITY_HEADER,
-    CityAwareTask,
-    enqueue_for_city,
-    enqueue_on_commit,
-)
-
 
 @shared_task(name="tenants.fan_out")
 def fan_out(task_name: str, *args: object) -> int:

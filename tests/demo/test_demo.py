@@ -157,7 +157,8 @@ def test_each_city_shows_the_other_participation_methods():
 def test_seed_demo_makes_two_living_portals_that_stay_apart(live_db, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "ratusz.tenants.tasks.enqueue_for_city", lambda *args, **kwargs: queued.append(args)
+        "ratusz.consultations.participation.notifications.services.enqueue_for_city",
+        lambda *args, **kwargs: queued.append(args),
     )
     out = StringIO()
     call_command("seed_demo", stdout=out)

@@ -37,7 +37,7 @@ from ratusz.consultations.core.models import Project, ResidentGroup
 from ratusz.consultations.core.richtext import sanitize
 from ratusz.consultations.participation.notifications.selectors import current_city, language_for
 from ratusz.tenants.entitlements import check_limit
-from ratusz.tenants.tasks import enqueue_on_commit
+from ratusz.tenants.queue import enqueue_on_commit
 
 BATCH_SIZE = 100
 
@@ -156,9 +156,8 @@ def send_campaign(*, campaign: Campaign, by: User) -> int:
         locked.status = CampaignStatus.SENDING
         locked.queued_at = timezone.now()
         locked.save(update_fields=["status", "queued_at", "updated_at"])
-        from ratusz.consultations.campaigns.tasks import send_campaign_batch
 
-        enqueue_on_commit(send_campaign_batch, locked.pk)
+        enqueue_on_commit("campaigns.send_campaign_batch", locked.pk)
     return len(people)
 
 

@@ -1,5 +1,5 @@
 """Campaign sending in the background: one batch per task run, in the city that queued it
-(ratusz.tenants.tasks.CityAwareTask); the next batch is queued until none is pending."""
+(ratusz.tenants.queue.CityAwareTask); the next batch is queued until none is pending."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from ratusz.consultations.core.features import check_feature_on
 from ratusz.consultations.core.models import Project
 from ratusz.consultations.insight import selectors
 from ratusz.consultations.insight.models import RunStatus, Theme, ThemeMember, ThemeRun
-from ratusz.tenants.tasks import enqueue_on_commit
+from ratusz.tenants.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,8 @@ def request_analysis(*, project: Project, by: User) -> ThemeRun:
         if pending is not None:
             return pending
         run = ThemeRun.objects.create(project=project, requested_by=by)
-        from ratusz.consultations.insight.tasks import find_themes
 
-        enqueue_on_commit(find_themes, run.pk)
+        enqueue_on_commit("insight.find_themes", run.pk)
     return run
 
 

@@ -1,5 +1,5 @@
 """Background work of people. Tasks run in the city that queued them
-(ratusz.tenants.tasks.CityAwareTask), take ids, and are safe to run twice."""
+(ratusz.tenants.queue.CityAwareTask), take ids, and are safe to run twice."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from ratusz.consultations.reports.models import Export, ExportFormat, ExportStat
 from ratusz.consultations.reports.selectors import scope_for
 from ratusz.errors import Refused
 from ratusz.tenants.db.statement_timeout import without_statement_timeout
+from ratusz.tenants.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ def request_export(
 ) -> Export:
     """Queue an export of `kind` (a registered dataset) for the requester; the file is made in
     the background (`reports.make_export`) once this transaction commits."""
-    from ratusz.consultations.reports.tasks import make_export
-    from ratusz.tenants.tasks import enqueue_on_commit
 
     dataset = registry.dataset(kind)
     if dataset is None or not dataset.allowed_for(administrator=is_administrator(requested_by)):
@@ -59,7 +58,7 @@ def request_export(
             project=project,
             expires_at=timezone.now() + EXPORT_VALIDITY,
         )
-        enqueue_on_commit(make_export, export.pk)
+        enqueue_on_commit("reports.make_export", export.pk)
     return export
 
 

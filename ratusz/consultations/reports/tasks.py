@@ -1,5 +1,5 @@
 """Exports made in the background. Each task runs in the city that queued it
-(ratusz.tenants.tasks.CityAwareTask), takes ids, and is safe to run twice."""
+(ratusz.tenants.queue.CityAwareTask), takes ids, and is safe to run twice."""
 
 from __future__ import annotations
 

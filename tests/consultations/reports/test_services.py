@@ -26,7 +26,7 @@ from ratusz.consultations.reports.selectors import (
     scope_for,
 )
 from ratusz.consultations.reports.tasks import make_export
-from ratusz.tenants.tasks import CITY_HEADER
+from ratusz.tenants.queue import CITY_HEADER
 from tests.consultations.conftest import make_project
 
 WARSAW = "Europe/Warsaw"

@@ -20,7 +20,7 @@ from ratusz.consultations.core.richtext import sanitize
 from ratusz.consultations.methods.events.models import Event, Registration, RegistrationStatus
 from ratusz.consultations.methods.events.rules import can_register
 from ratusz.consultations.participation.refusals import NotAllowed, Refused
-from ratusz.tenants.tasks import enqueue_on_commit
+from ratusz.tenants.queue import enqueue_on_commit
 
 __all__ = [
     "EventDetails",
@@ -122,9 +122,7 @@ def _promote_waiting(event: Event) -> list[Registration]:
         registration.status = RegistrationStatus.REGISTERED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        from ratusz.consultations.methods.events.tasks import send_promotion_email
-
-        enqueue_on_commit(send_promotion_email, registration.pk)
+        enqueue_on_commit("events.send_promotion_email", registration.pk)
     return promoted
 
 

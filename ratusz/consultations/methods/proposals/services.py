@@ -22,7 +22,7 @@ from ratusz.consultations.methods.proposals.models import (
     Support,
 )
 from ratusz.consultations.participation.refusals import NotAllowed, Refused
-from ratusz.tenants.tasks import enqueue_on_commit
+from ratusz.tenants.queue import enqueue_on_commit
 
 __all__ = [
     "NotAllowed",
@@ -106,7 +106,6 @@ def close_due_proposals(*, now: datetime | None = None) -> dict[str, int]:
     deadline passed without it to "expired"; their authors and supporters hear by e-mail.
     Safe to run twice: only proposals still collecting are looked at."""
     now = now or timezone.now()
-    from ratusz.consultations.methods.proposals.tasks import send_outcome_emails
 
     counts = {"threshold_reached": 0, "expired": 0}
     with transaction.atomic():
@@ -124,7 +123,7 @@ def close_due_proposals(*, now: datetime | None = None) -> dict[str, int]:
             proposal.save(update_fields=["status", "closed_at"])
             ProposalStatusChange.objects.create(proposal=proposal, status=proposal.status)
             counts[str(proposal.status)] += 1
-            enqueue_on_commit(send_outcome_emails, proposal.pk)
+            enqueue_on_commit("proposals.send_outcome_emails", proposal.pk)
     return counts
 
 

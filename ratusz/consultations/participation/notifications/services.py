@@ -35,6 +35,7 @@ from ratusz.consultations.participation.notifications.models import (
     NotificationPreference,
 )
 from ratusz.tenants.context import current_schema
+from ratusz.tenants.queue import enqueue_for_city
 
 logger = logging.getLogger(__name__)
 
@@ -170,14 +171,11 @@ def _rows_for(event: InputEvent) -> list[Notification]:
 
 
 def _email_after_commit(notification_ids: list[int]) -> None:
-    from ratusz.consultations.participation.notifications.tasks import send_notification_email
-    from ratusz.tenants.tasks import enqueue_for_city
-
     schema = current_schema()
 
     def enqueue() -> None:
         for notification_id in notification_ids:
-            enqueue_for_city(schema, send_notification_email, notification_id)
+            enqueue_for_city(schema, "notifications.send_notification_email", notification_id)
 
     # robust: a broker that is down must not fail the request that saved the comment; the
     # notification stays on the notifications page (and un-e-mailed, for the record).
@@ -279,12 +277,9 @@ def email_digest(*, user_id: int, since: datetime) -> int:
 
 def welcome_after_confirmation(user: User) -> None:
     """Queue the welcome e-mail once a new account's first confirmed address is committed."""
-    from ratusz.consultations.participation.notifications.tasks import send_welcome_email
-    from ratusz.tenants.tasks import enqueue_for_city
-
     schema, user_id = current_schema(), user.pk
     transaction.on_commit(
-        lambda: enqueue_for_city(schema, send_welcome_email, user_id), robust=True
+        lambda: enqueue_for_city(schema, "notifications.send_welcome_email", user_id), robust=True
     )
 
 
