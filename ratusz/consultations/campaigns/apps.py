@@ -16,3 +16,9 @@ class CampaignsConfig(AppConfig):
 
         register_personal_data(*DECLARATIONS)
         register_usage_counts("campaigns", usage_counts)
+        from ratusz.consultations.campaigns.city_emails import CampaignsCityEmails
+        from ratusz.consultations.participation.notifications.city_emails import (
+            register_city_emails,
+        )
+
+        register_city_emails(CampaignsCityEmails())

@@ -7,7 +7,6 @@ import html
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from ratusz.consultations.campaigns.models import AutomaticEmail
 from ratusz.consultations.campaigns.placeholders import UnknownPlaceholder, render_placeholders
 from ratusz.consultations.core.richtext import plain_text
 from ratusz.consultations.core.translation import translated
+from ratusz.consultations.participation.notifications.city_emails import Rendered
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ def html_to_text(markup: str) -> str:
     text = html.unescape(plain_text(markup))
     lines = [line.strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    html: str
-    text: str
 
 
 def automatic_version(
@@ -102,4 +95,15 @@ def default_wording(kind: str) -> tuple[str, str]:
             "<p>Hello {{ name }},</p><p>this is what happened in the last day to ideas you "
             "are involved in:</p>"
         ),
+    )
+
+
+def built_in_version(kind: str, values: Mapping[str, object]) -> Rendered:
+    """The built-in wording of automatic e-mail `kind` in the active language, rendered."""
+    subject, body = default_wording(kind)
+    html = render_placeholders(body, values, html=True)
+    return Rendered(
+        subject=render_placeholders(subject, values, html=False),
+        html=html,
+        text=html_to_text(html),
     )

@@ -2,8 +2,9 @@
 host, a one-click unsubscribe link and the List-Unsubscribe headers (RFC 2369, RFC 8058).
 
 A city may write its own wording of the automatic e-mails (welcome, status changed, daily
-summary) in the back office (ratusz.consultations.campaigns); when it did, that version is
-used, rendered with the restricted placeholders; otherwise the built-in one."""
+summary) in the back office (campaigns, which supplies it through city_emails.py); when it
+did, that version is used, rendered with the restricted placeholders; otherwise the built-in
+one."""
 
 from __future__ import annotations
 
@@ -20,13 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ratusz.accounts.models import User
-from ratusz.consultations.campaigns.models import AutomaticEmail
-from ratusz.consultations.campaigns.placeholders import render_placeholders
-from ratusz.consultations.campaigns.rendering import (
+from ratusz.consultations.participation.notifications.city_emails import (
+    DAILY_DIGEST,
+    STATUS_CHANGED,
+    WELCOME,
     Rendered,
-    automatic_version,
-    default_wording,
-    html_to_text,
+    city_emails,
 )
 from ratusz.consultations.participation.notifications.describe import (
     city_path,
@@ -109,7 +109,7 @@ def _city_version(
 ) -> Rendered | None:
     language = translation.get_language() or city.default_language
     common = {"name": display_name(user), "city": city.name, **values}
-    return automatic_version(
+    return city_emails().city_version(
         kind,
         language=language,
         default_language=city.default_language,
@@ -125,7 +125,7 @@ def notification_email(notification: Notification, city: CityRef) -> EmailMultiA
         entry = describe(notification, default_language=city.default_language, origin=origin)
         if notification.kind == Kind.STATUS_CHANGED:
             version = _city_version(
-                AutomaticEmail.STATUS_CHANGED,
+                STATUS_CHANGED,
                 user=user,
                 city=city,
                 values={
@@ -162,7 +162,7 @@ def digest_email(
             for n in notifications
         ]
         version = _city_version(
-            AutomaticEmail.DAILY_DIGEST,
+            DAILY_DIGEST,
             user=user,
             city=city,
             values={
@@ -194,17 +194,11 @@ def welcome_email(user: User, city: CityRef) -> EmailMultiAlternatives:
     with translation.override(language_for(user, city)), timezone.override(city.time_zone):
         portal = city_url(city.primary_domain, "/")
         version = _city_version(
-            AutomaticEmail.WELCOME, user=user, city=city, values={"link": portal}, answer=("", "")
+            WELCOME, user=user, city=city, values={"link": portal}, answer=("", "")
         )
         if version is None:
-            subject, body = default_wording(AutomaticEmail.WELCOME)
             values = {"name": display_name(user), "city": city.name, "link": portal}
-            html = render_placeholders(body, values, html=True)
-            version = Rendered(
-                subject=render_placeholders(subject, values, html=False),
-                html=html,
-                text=html_to_text(html),
-            )
+            version = city_emails().built_in_version(WELCOME, values)
         return build_message(
             user=user,
             city=city,

@@ -18,9 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ratusz.accounts.models import User
-from ratusz.consultations.campaigns.selectors import is_opted_out
-from ratusz.consultations.campaigns.services import set_campaigns_wanted
 from ratusz.consultations.participation.notifications import selectors, services
+from ratusz.consultations.participation.notifications.city_emails import city_emails
 from ratusz.consultations.participation.notifications.describe import (
     Description,
     describe,
@@ -117,12 +116,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form = PreferenceForm(request.POST)
         if form.is_valid():
             services.set_frequency(user=user, frequency=form.cleaned_data["frequency"])
-            set_campaigns_wanted(user=user, wanted=form.cleaned_data["campaigns"])
+            city_emails().set_city_news_wanted(user=user, wanted=form.cleaned_data["campaigns"])
             messages.success(request, _("Your e-mail preferences are saved."))
             return redirect("notifications:preferences")
     else:
         form = PreferenceForm(
-            initial={"frequency": selectors.frequency_of(user), "campaigns": not is_opted_out(user)}
+            initial={
+                "frequency": selectors.frequency_of(user),
+                "campaigns": city_emails().wants_city_news(user),
+            }
         )
     return render(request, "notifications/preferences.html", {"form": form})
 
