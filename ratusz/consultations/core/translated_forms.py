@@ -1,12 +1,15 @@
 """Forms with one field per city language for each piece of text a city writes (`title_pl`,
-`title_en`...): the base of the project builder's forms and of the methods' staff forms, low in
-the city plane so that methods need not import the back office."""
+`title_en`...): the bases of the project builder's forms and of the methods' staff forms
+(TranslatedFields, labelled in the interface's language; MultilingualForm, labelled in each
+language's own name), low in the city plane so that methods need not import the back office or
+each other."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +59,49 @@ class TranslatedFields(forms.Form):
             code: (self.cleaned_data.get(f"{prefix}_{code}") or "").strip()
             for code in self.languages
         }
+
+
+def local_language_name(code: str) -> str:
+    """The language's own name for itself ("polski", "English")."""
+    return str(LANG_INFO.get(code, {}).get("name_local", code))
+
+
+class MultilingualForm(forms.Form):
+    """A form with some fields asked once per city language (`<name>_<code>`)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        languages: tuple[str, ...] | list[str],
+        default_language: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = list(languages)
+        self.default_language = default_language
+
+    def add_texts(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        textarea: bool = False,
+        help_text: str = "",
+        max_length: int = 2000,
+    ) -> None:
+        for code in self.languages:
+            self.fields[f"{name}_{code}"] = forms.CharField(
+                label=f"{label} ({local_language_name(code)})",
+                required=required and code == self.default_language,
+                widget=forms.Textarea(attrs={"rows": 3}) if textarea else forms.TextInput,
+                help_text=help_text,
+                max_length=max_length,
+            )
+
+    def texts(self, name: str) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"{name}_{code}", "") or "" for code in self.languages}
+
+    def set_texts(self, name: str, values: dict[str, str]) -> None:
+        for code in self.languages:
+            self.initial[f"{name}_{code}"] = values.get(code, "")

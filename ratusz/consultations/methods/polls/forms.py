@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ratusz.consultations.core.models import Phase
+from ratusz.consultations.core.translated_forms import MultilingualForm, local_language_name
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.polls.models import Poll, PollChoice
-from ratusz.consultations.methods.surveys.forms import MultilingualForm, language_name
 
 
 class PhaseSettingsForm(forms.Form):
@@ -59,7 +59,7 @@ class PollForm(MultilingualForm):
                 self.add_error(
                     f"choices_{code}",
                     _("Give as many lines as in %(language)s (%(count)s).")
-                    % {"language": language_name(self.default_language), "count": len(main)},
+                    % {"language": local_language_name(self.default_language), "count": len(main)},
                 )
         self.choices = [
             {code: given[i] for code, given in lines.items() if len(given) > i}

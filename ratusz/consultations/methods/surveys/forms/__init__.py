@@ -3,22 +3,18 @@
 
 from ratusz.consultations.methods.surveys.forms.answering import AnswerForm
 from ratusz.consultations.methods.surveys.forms.editor import (
-    MultilingualForm,
     PageForm,
     QuestionForm,
     RuleForm,
     TextsForm,
-    language_name,
 )
 from ratusz.consultations.methods.surveys.forms.settings import PhaseSettingsForm
 
 __all__ = [
     "AnswerForm",
-    "MultilingualForm",
     "PageForm",
     "PhaseSettingsForm",
     "QuestionForm",
     "RuleForm",
     "TextsForm",
-    "language_name",
 ]

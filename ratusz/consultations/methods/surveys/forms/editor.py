@@ -6,59 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ratusz.consultations.core.translated_forms import MultilingualForm, local_language_name
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.kinds import get_kind
 from ratusz.consultations.methods.surveys.models import Question, SurveyPage
 from ratusz.consultations.methods.surveys.selectors import branching_values
-
-
-def language_name(code: str) -> str:
-    return str(LANG_INFO.get(code, {}).get("name_local", code))
-
-
-class MultilingualForm(forms.Form):
-    """A form with some fields asked once per city language (`<name>_<code>`)."""
-
-    def __init__(
-        self,
-        *args: Any,
-        languages: tuple[str, ...] | list[str],
-        default_language: str,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.languages = list(languages)
-        self.default_language = default_language
-
-    def add_texts(
-        self,
-        name: str,
-        label: str,
-        *,
-        required: bool = False,
-        textarea: bool = False,
-        help_text: str = "",
-        max_length: int = 2000,
-    ) -> None:
-        for code in self.languages:
-            self.fields[f"{name}_{code}"] = forms.CharField(
-                label=f"{label} ({language_name(code)})",
-                required=required and code == self.default_language,
-                widget=forms.Textarea(attrs={"rows": 3}) if textarea else forms.TextInput,
-                help_text=help_text,
-                max_length=max_length,
-            )
-
-    def texts(self, name: str) -> dict[str, str]:
-        return {code: self.cleaned_data.get(f"{name}_{code}", "") or "" for code in self.languages}
-
-    def set_texts(self, name: str, values: dict[str, str]) -> None:
-        for code in self.languages:
-            self.initial[f"{name}_{code}"] = values.get(code, "")
 
 
 class TextsForm(MultilingualForm):
@@ -129,7 +84,7 @@ class QuestionForm(MultilingualForm):
                 self.add_error(
                     f"{name}_{code}",
                     _("Give as many lines as in %(language)s (%(count)s).")
-                    % {"language": language_name(self.default_language), "count": len(main)},
+                    % {"language": local_language_name(self.default_language), "count": len(main)},
                 )
         return [
             {
