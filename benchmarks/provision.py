@@ -327,8 +327,8 @@ def main_burst(args: argparse.Namespace) -> int:
     from django.db import connections, transaction
     from django.utils import timezone
 
-    from ratusz.tenants import services
     from ratusz.tenants.models import City, SpareSchema
+    from ratusz.tenants.services import provisioning, purge_city
     from ratusz.tenants.spares import fill_spare_pool, recent_sign_up_rate, target_size
 
     print(f"# sign-up burst benchmark: {bench.machine()}; load at start {bench.load()}")
@@ -352,7 +352,7 @@ def main_burst(args: argparse.Namespace) -> int:
             connections.close_all()
 
     served: list[bool] = []
-    real_take = services.take_spare
+    real_take = provisioning.take_spare
 
     def take_and_note(schema: str, blueprint: object, *, name: str | None = None) -> bool:
         taken = real_take(schema, blueprint, name=name)  # type: ignore[arg-type]
@@ -360,8 +360,8 @@ def main_burst(args: argparse.Namespace) -> int:
             served.append(taken)
         return taken
 
-    services.take_spare = take_and_note  # type: ignore[assignment]
-    services.refill_after_commit = lambda: transaction.on_commit(wanted.set)
+    provisioning.take_spare = take_and_note  # type: ignore[assignment]
+    provisioning.refill_after_commit = lambda: transaction.on_commit(wanted.set)
     run = bench.start_run("provision")
     rows: list[list[str]] = []
     figures: list[dict[str, object]] = []
@@ -389,7 +389,7 @@ def main_burst(args: argparse.Namespace) -> int:
                 pool_sizes.append(SpareSchema.objects.count())
                 slug = f"burst-{level}-{number}"
                 started = time.perf_counter()
-                services.provision_city(
+                provisioning.provision_city(
                     name=f"Burst {number}", slug=slug, admin_email=f"a@{slug}.example.org"
                 )
                 times.append(time.perf_counter() - started)
@@ -429,7 +429,7 @@ def main_burst(args: argparse.Namespace) -> int:
             }
         )
         for city in City.objects.filter(slug__startswith="burst-"):
-            services.purge_city(city=city)
+            purge_city(city=city)
     print()
     print(
         bench.table(

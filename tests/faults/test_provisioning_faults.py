@@ -19,9 +19,9 @@ import pytest
 from django.db import connection as default_connection
 from django.test import Client
 
-from ratusz.tenants import services
 from ratusz.tenants.models import City, Domain
 from ratusz.tenants.services import provision_city
+from ratusz.tenants.services import provisioning as services
 from tests.faults.conftest import ROOT
 
 
@@ -111,7 +111,7 @@ def test_provisioning_killed_after_each_step_leaves_no_half_city_and_a_retry_suc
 KILL_SCRIPT = """
 import os, signal, django
 django.setup()
-from ratusz.tenants import services
+from ratusz.tenants.services import provisioning as services
 from ratusz.tenants.blueprint import create_schema_from_blueprint
 
 def create_and_die(*args, **kwargs):
