@@ -143,7 +143,7 @@ DOORS = {
 # Forms that take a file and store none: they read it and keep what they read.
 READ_NOT_STORED = {
     "ratusz.consultations.methods.voting.forms.CensusUploadForm": "a census list, parsed into rows",
-    "ratusz.platform.forms.RestoreForm": "a city archive, restored by an operator",
+    "ratusz.platform.forms.cities.RestoreForm": "a city archive, restored by an operator",
 }
 # Forms whose file fields are added per question, not declared on the class.
 DYNAMIC = {"ratusz.consultations.methods.surveys.forms.answering.AnswerForm": "survey answer"}
