@@ -50,7 +50,7 @@ DOORS: tuple[Door, ...] = (
     Door("login", "allauth.account.views.LoginView", Kind.PASSWORD, method="password"),
     Door(
         "partner-sign-in",
-        "ratusz.onboarding.views.PartnerSignInView",
+        "ratusz.onboarding.views.partners.PartnerSignInView",
         Kind.PASSWORD,
         method="password",
     ),
@@ -81,14 +81,16 @@ DOORS: tuple[Door, ...] = (
         off_unless="LOGIN_BY_CODE_ENABLED",
     ),
     # One-time links: the wizard's and the partners' hand-off into a city, invitations.
-    Door("sign-in-link", "ratusz.onboarding.views.sign_in_link", Kind.TOKEN, asks_consent=False),
+    Door(
+        "sign-in-link", "ratusz.onboarding.views.city.sign_in_link", Kind.TOKEN, asks_consent=False
+    ),
     Door(
         "invitation",
         "ratusz.accounts.views.accept_invitation_view",
         Kind.TOKEN,
         asks_consent=False,
     ),
-    Door("partner-invitation", "ratusz.onboarding.views.partner_invitation", Kind.TOKEN),
+    Door("partner-invitation", "ratusz.onboarding.views.partners.partner_invitation", Kind.TOKEN),
     Door(
         "support-entry",
         "ratusz.platform.views_city.enter_view",
