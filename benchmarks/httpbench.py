@@ -613,7 +613,7 @@ def resettle_big_city() -> None:
 
 
 def big_city() -> BigCity:
-    from ratusz.consultations.core.views import IDEAS_PER_PAGE
+    from ratusz.consultations.portal.views import IDEAS_PER_PAGE
     from ratusz.consultations.methods.ideation.models import Idea, Visibility
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City, Domain

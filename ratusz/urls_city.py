@@ -7,7 +7,7 @@ from ratusz.accounts import views as accounts
 from ratusz.consultations.core.registry import all_methods
 
 urlpatterns = [
-    path("", include("ratusz.consultations.core.public_urls")),
+    path("", include("ratusz.consultations.portal.public_urls")),
     path("", include("ratusz.consultations.branding.public_urls")),
     path("invitation/<str:token>/", accounts.accept_invitation_view, name="accept-invitation"),
     path("i18n/", include("django.conf.urls.i18n")),

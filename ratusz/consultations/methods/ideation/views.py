@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ratusz.consultations.core.http import city_of
+from ratusz.consultations.core.http import city_of, project_or_404
 from ratusz.consultations.core.registry import Action
 from ratusz.consultations.core.rules import (
     can_act,
@@ -23,7 +23,6 @@ from ratusz.consultations.core.rules import (
     is_administrator,
     is_project_staff,
 )
-from ratusz.consultations.core.views import _project_or_404
 from ratusz.consultations.methods.ideation import selectors, services
 from ratusz.consultations.methods.ideation.forms import (
     CommentForm,
@@ -111,7 +110,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_of(request)
-    project = _project_or_404(request, slug)
+    project = project_or_404(request, slug)
     phase = current_phase(project)
     decision = can_act(request.user, phase, Action.POST) if phase else None
     if phase is None or decision is None or not decision.allowed:

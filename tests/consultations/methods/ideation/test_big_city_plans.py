@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Project, Topic
-from ratusz.consultations.core.views import IDEAS_PER_PAGE
 from ratusz.consultations.methods.ideation.models import Idea, IdeaStatus
 from ratusz.consultations.methods.ideation.selectors import SORTS, idea_list
+from ratusz.consultations.portal.views import IDEAS_PER_PAGE
 from ratusz.tenants.context import city_context
 from ratusz.tenants.db import connection
 from tests.consultations.conftest import make_project

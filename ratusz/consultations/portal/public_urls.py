@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ratusz.consultations.core import views
+from ratusz.consultations.portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -10,11 +10,11 @@ from django.utils.safestring import mark_safe
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.features import feature_on
-from ratusz.consultations.core.http import city_of
-from ratusz.consultations.core.models import Folder, Phase, Project, PublicationStatus
+from ratusz.consultations.core.http import city_of, project_or_404
+from ratusz.consultations.core.models import Folder, Phase, PublicationStatus
 from ratusz.consultations.core.registry import Action, Capability, get_method
 from ratusz.consultations.core.rules import can_act, current_phase
-from ratusz.consultations.core.selectors import portal_welcome, project_cards, project_for
+from ratusz.consultations.core.selectors import portal_welcome, project_cards
 from ratusz.consultations.methods.ideation import selectors as ideas
 from ratusz.consultations.methods.ideation.forms import IdeaFilterForm
 from ratusz.consultations.methods.ideation.models import Comment, Idea
@@ -48,16 +48,9 @@ def folder_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/folder.html", {"folder": folder, "cards": cards})
 
 
-def _project_or_404(request: HttpRequest, slug: str) -> Project:
-    project = project_for(request.user, slug)
-    if project is None:
-        raise Http404
-    return project
-
-
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_of(request)
-    project = _project_or_404(request, slug)
+    project = project_or_404(request, slug)
     phase = current_phase(project)
     collects_ideas = any(get_method(p.method).can(Capability.IDEAS) for p in project.phases.all())
     filters = IdeaFilterForm(request.GET or None, default_language=city.default_language)
@@ -122,7 +115,7 @@ def _panel(request: HttpRequest, phase: Phase | None) -> str:
 
 
 def project_map_data(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _project_or_404(request, slug)
+    project = project_or_404(request, slug)
     return HttpResponse(
         ideas.ideas_on_map(project=project, viewer=request.user), content_type="application/json"
     )
