@@ -37,6 +37,7 @@ from ratusz.consultations.methods.surveys.models import (
     SkipRule,
     SurveyPage,
 )
+from ratusz.consultations.methods.surveys.seeding import build_survey
 from ratusz.consultations.methods.volunteering import services as volunteering
 from ratusz.consultations.methods.voting import services as voting
 from ratusz.consultations.methods.voting.models import Ballot, Candidate
@@ -50,7 +51,6 @@ from ratusz.demo.content import (
     DemoQuestion,
     DemoSurvey,
 )
-from ratusz.onboarding.city_templates import build_survey
 
 # Methods whose demo content has residents taking part today: their phase must be open.
 _OPEN_TODAY = ("survey", "poll", "proposals", "volunteering", "voting")
@@ -138,7 +138,7 @@ def _config(question: DemoQuestion) -> dict[str, Any]:
 
 
 def survey_template(spec: DemoSurvey) -> dict[str, Any]:
-    """The demo's survey as city-template data (ratusz.onboarding.city_templates.building)."""
+    """The demo's survey as city-template data (ratusz.consultations.methods.surveys.seeding)."""
     return {
         "intro": dict(spec.intro),
         "thank_you": dict(spec.thank_you),

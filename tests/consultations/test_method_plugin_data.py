@@ -1,7 +1,8 @@
 """A participation method's data hooks come from its manifest alone: a throw-away method defined
 only in this test appears in the plans' features and the entitlements, the city's usage, a
-project's copy, the dashboard's metrics and the exports, and a person's data archive and
-account deletion, without any file outside its manifest naming it."""
+project's copy, the dashboard's metrics and the exports, a person's data archive and account
+deletion, and the city templates (its content built from one and saved into one), without any
+file outside its manifest naming it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazystr
 
 from ratusz.accounts.models import User
 from ratusz.accounts.personal_data import (
@@ -35,6 +36,11 @@ from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope
 from ratusz.consultations.reports import registry as reports
 from ratusz.consultations.reports.selectors import participation, scope_for
 from ratusz.consultations.reports.services import request_export
+from ratusz.onboarding.city_templates import (
+    apply_template,
+    capture_city_content,
+    save_city_as_template,
+)
 from ratusz.platform.forms import EntitlementsForm
 from ratusz.platform.usage import city_usage
 from ratusz.tenants.context import city_context
@@ -54,6 +60,14 @@ def copy_inputs(*, project: Project, copy: Project, phases: Mapping[int, Phase])
     recorded.append(("copy", (project.pk, copy.pk, dict(phases))))
 
 
+def seed(*, phase: Phase, spec: dict[str, Any], staff: User, city: Any) -> None:
+    recorded.append(("seed", (phase.pk, spec.get(KEY), staff.pk)))
+
+
+def capture(*, phase: Phase, zone: Any) -> dict[str, Any]:
+    return {KEY: {"captured": phase.method}} if phase.method == KEY else {}
+
+
 def _before_deletion(user: User) -> None:
     recorded.append(("delete", user.pk))
 
@@ -64,22 +78,22 @@ def _projects(scope: Scope) -> Any:
 
 METRIC = Metric(
     key="throwaway_projects",
-    label=gettext_lazy("Throw-away projects"),
+    label=lazystr("Throw-away projects"),
     events=_projects,
     time_field="created_at",
 )
 DATASET = Dataset(
     key="throwaway_rows",
-    label=gettext_lazy("Throw-away rows"),
-    columns=lambda scope: [Column("slug", gettext_lazy("Slug"))],
+    label=lazystr("Throw-away rows"),
+    columns=lambda scope: [Column("slug", lazystr("Slug"))],
     rows=lambda scope: ([p.slug] for p in _projects(scope).order_by("pk")),
     count=lambda scope: _projects(scope).count(),
-    empty_note=gettext_lazy("Nothing."),
+    empty_note=lazystr("Nothing."),
 )
 DECLARATIONS = (
     PersonalDataKind(
         name="throwaway",
-        label=gettext_lazy("Throw-away data"),
+        label=lazystr("Throw-away data"),
         model="consultations.Project",
         person_fields=("managers",),
         on_deletion=OnDeletion.ANONYMISE,
@@ -90,16 +104,18 @@ DECLARATIONS = (
 
 THROWAWAY = Method(
     key=KEY,
-    label=gettext_lazy("Throw-away"),
+    label=lazystr("Throw-away"),
     actions=frozenset({Action.VOTE}),
     capabilities=frozenset(),
     feature=KEY,
-    feature_label=gettext_lazy("Throw-away feature"),
+    feature_label=lazystr("Throw-away feature"),
     personal_data=f"{HERE}.DECLARATIONS",
     usage_counts=f"{HERE}.usage_counts",
     copy_inputs=f"{HERE}.copy_inputs",
     metrics=(f"{HERE}.METRIC",),
     exports=(f"{HERE}.DATASET",),
+    seed=f"{HERE}.seed",
+    capture=f"{HERE}.capture",
 )
 
 
@@ -205,3 +221,35 @@ def test_its_personal_data_are_in_the_archive_and_go_with_the_account(throwaway,
     delete_account(user=person)
     assert recorded == [("delete", person_id)]
     assert not project.managers.exists()
+
+
+# --- city templates (and the demo cities built from them) -------------------------------------
+
+
+def test_its_seed_builds_and_its_capture_reads_its_content_of_a_template(
+    throwaway, city, other_city
+):
+    with city_context(city.ref):
+        project = make_project("rzut", published=False)
+        now = timezone.now()
+        services.add_phase(
+            project=project,
+            method=KEY,
+            starts_at=now + timedelta(days=40),
+            ends_at=now + timedelta(days=50),
+            title={"pl": "Rzut"},
+        )
+    content = capture_city_content(city=city.ref)
+    [captured] = [
+        phase
+        for project_data in content["projects"]
+        for phase in project_data["phases"]
+        if phase["method"] == KEY
+    ]
+    assert captured[KEY] == {"captured": KEY}
+    save_city_as_template(city=city.ref, code="z-rzutem", name={"en": "With a throw-away"})
+    with city_context(other_city.ref):
+        staff = User.objects.create_user("staff@springfield.example", "correct horse battery")
+        apply_template(code="z-rzutem", admin=staff, city=other_city.ref)
+        seeded = Project.objects.get(slug="rzut").phases.get(method=KEY)
+    assert recorded == [("seed", (seeded.pk, {"captured": KEY}, staff.pk))]

@@ -118,15 +118,13 @@ ALLOWED: dict[str, str] = {
     # cannot read its registry); the feature keys of voting, proposals, events and
     # volunteering are spelled like the methods' keys.
     "ratusz/billing/plans.py": "feature keys",
-    # City templates and the starter content are data that choose a method for each phase,
-    # and carry a survey's questions or a list of events for the phase they seed.
+    # The starter content is data that chooses a method for each phase, and carries a survey's
+    # questions or a list of events for the phase they seed (the methods' `seed` builds them).
     "ratusz/onboarding/starter_content/__init__.py": "content choosing methods by key",
     "ratusz/onboarding/starter_content/idea_box.py": "content choosing methods by key",
     "ratusz/onboarding/starter_content/budget.py": "content choosing methods by key",
     "ratusz/onboarding/starter_content/planning.py": "content choosing methods by key",
     "ratusz/onboarding/starter_content/catalogue.py": "content choosing methods by key",
-    "ratusz/onboarding/city_templates/apply.py": "seeding a phase's inputs per method",
-    "ratusz/onboarding/city_templates/capture.py": "capturing a phase's inputs per method",
 }
 
 

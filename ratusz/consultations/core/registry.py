@@ -166,10 +166,17 @@ class Method:
     #   copy's transaction; a method without it copies only its phases and their settings;
     # - metrics / exports: Metric / Dataset declarations (ratusz.consultations.core.reporting)
     #   that the dashboard and the exports of ratusz.consultations.reports show.
+    # - seed: `(*, phase, spec, staff, city) -> None`, builds the method's own content of a new
+    #   phase (a survey, events) from a city template's phase data `spec` through the method's
+    #   services, as staff would (onboarding's city templates, hence the demo cities);
+    # - capture: `(*, phase, zone) -> dict`, the inverse: the phase's own content as template
+    #   data, merged into the phase's data when a city is saved as a template ({} for none).
     usage_counts: str = ""
     copy_inputs: str = ""
     metrics: tuple[str, ...] = ()
     exports: tuple[str, ...] = ()
+    seed: str = ""
+    capture: str = ""
 
     def usage_counter(self) -> Callable[[], Mapping[str, int]] | None:
         return import_string(self.usage_counts) if self.usage_counts else None
@@ -182,6 +189,12 @@ class Method:
 
     def declared_exports(self) -> list[Dataset]:
         return [import_string(path) for path in self.exports]
+
+    def seeder(self) -> Callable[..., None] | None:
+        return import_string(self.seed) if self.seed else None
+
+    def capturer(self) -> Callable[..., Mapping[str, Any]] | None:
+        return import_string(self.capture) if self.capture else None
 
     def results_url_for(self, user: Any, phase: Any) -> str:
         """The results page of `phase` if this person may see it now, else ""."""

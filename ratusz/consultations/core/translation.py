@@ -16,3 +16,10 @@ def translated(
         if text:
             return text
     return ""
+
+
+def in_languages(values: dict[str, str], languages: tuple[str, ...]) -> dict[str, str]:
+    """Keep the city's languages; a language the template lacks gets the first text it has,
+    for the city to translate (better than an empty title)."""
+    fallback = next(iter(values.values()), "")
+    return {language: values.get(language) or fallback for language in languages if fallback}

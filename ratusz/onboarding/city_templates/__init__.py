@@ -6,18 +6,13 @@ accounts or anything they wrote. Each method's content is built through that met
 services, as staff would build it.
 
 - `catalogue`: the templates on offer (built-in and saved), retiring one;
-- `building`: the building blocks that turn template data into a method's content (a survey,
-  an event), shared with the demo cities (ratusz.demo), which build through them too;
+- each method builds its own content from template data and reads it back (its manifest's
+  `seed` and `capture`, e.g. ratusz.consultations.methods.surveys.seeding), for the templates
+  and the demo cities (ratusz.demo) alike;
 - `apply`: a new city filled from a template; `capture`: a city saved as one.
 """
 
 from ratusz.onboarding.city_templates.apply import FALLBACK_METHOD, apply_template
-from ratusz.onboarding.city_templates.building import (
-    add_event,
-    build_survey,
-    config_in,
-    in_languages,
-)
 from ratusz.onboarding.city_templates.capture import capture_city_content, save_city_as_template
 from ratusz.onboarding.city_templates.catalogue import (
     TemplateChoice,
@@ -34,14 +29,10 @@ __all__ = [
     "FALLBACK_METHOD",
     "TemplateChoice",
     "TemplateRefused",
-    "add_event",
     "apply_template",
     "available_templates",
-    "build_survey",
     "builtin_name",
     "capture_city_content",
-    "config_in",
-    "in_languages",
     "plans_remark",
     "retire_template",
     "retired_templates",

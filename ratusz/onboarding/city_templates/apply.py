@@ -21,9 +21,9 @@ from ratusz.consultations.core.registry import (
     UnknownMethod,
     get_method,
 )
+from ratusz.consultations.core.translation import in_languages
 from ratusz.consultations.methods.ideation import services as ideation
 from ratusz.consultations.methods.ideation.models import IdeaStatus
-from ratusz.onboarding.city_templates.building import add_event, build_survey, in_languages
 from ratusz.onboarding.city_templates.catalogue import template_content
 from ratusz.onboarding.starter_content import EMPTY
 from ratusz.tenants.context import CityRef
@@ -113,11 +113,10 @@ def _add_phase(
     )
     if target.fallback_from:
         return phase
-    if spec.get("survey") and target.method.key == "survey":
-        build_survey(phase=phase, spec=spec["survey"], staff=admin, languages=languages)
-    if target.method.key == "events":
-        for event in spec.get("events", []):
-            add_event(phase=phase, spec=event, city=city)
+    # The method builds its own content of the phase (a survey, events): its manifest's seed.
+    seed = target.method.seeder()
+    if seed is not None:
+        seed(phase=phase, spec=spec, staff=admin, city=city)
     return phase
 
 

@@ -12,77 +12,12 @@ from django.utils.translation import gettext as _
 
 from ratusz.consultations.branding.models import Page
 from ratusz.consultations.core.models import Phase, Project, Topic
-from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.core.registry import all_methods
 from ratusz.consultations.methods.ideation.models import IdeaStatus
-from ratusz.consultations.methods.surveys.models import Survey
 from ratusz.onboarding.city_templates.catalogue import TemplateRefused
 from ratusz.onboarding.models import CityTemplate
 from ratusz.onboarding.starter_content import BUILTINS, TemplateContent
 from ratusz.tenants.context import CityRef, city_context, control_plane
-
-
-def _capture_survey(phase: Phase) -> dict[str, Any] | None:
-    survey = (
-        Survey.objects.filter(phase=phase)
-        .prefetch_related("pages__questions", "pages__rules")
-        .first()
-    )
-    if survey is None:
-        return None
-    pages = list(survey.pages.all())
-    index = {page.pk: number for number, page in enumerate(pages)}
-    captured = []
-    for page in pages:
-        questions = list(page.questions.all())
-        positions = {question.pk: number for number, question in enumerate(questions)}
-        rules = [
-            {
-                "question": positions[rule.question_id],
-                "value": rule.value,
-                "to_page": index[rule.target_id] if rule.target_id else None,
-            }
-            for rule in page.rules.all()
-            # A rule whose question or target page was deleted is broken: not carried.
-            if rule.question_id in positions
-            and (rule.to_end or (rule.target_id is not None and rule.target_id in index))
-        ]
-        captured.append(
-            {
-                "title": page.title,
-                "questions": [
-                    {
-                        "kind": question.kind,
-                        "text": question.text,
-                        "help": question.help,
-                        "required": question.required,
-                        "config": question.config,
-                    }
-                    for question in questions
-                ],
-                "rules": rules,
-            }
-        )
-    return {"intro": survey.intro, "thank_you": survey.thank_you, "pages": captured}
-
-
-def _capture_events(phase: Phase, zone: zoneinfo.ZoneInfo) -> list[dict[str, Any]]:
-    first_day = phase.starts_at.astimezone(zone).date()
-    captured = []
-    for event in Event.objects.filter(phase=phase).order_by("starts_at", "pk"):
-        local = event.starts_at.astimezone(zone)
-        captured.append(
-            {
-                "title": event.title,
-                "description": event.description,
-                "place": event.place,
-                "starts_in_days": max(0, (local.date() - first_day).days),
-                "at": local.strftime("%H:%M"),
-                "minutes": max(1, int((event.ends_at - event.starts_at).total_seconds() // 60)),
-                "capacity": event.capacity,
-                "online_url": event.online_url,
-            }
-        )
-    return captured
 
 
 def _capture_phase(
@@ -101,12 +36,11 @@ def _capture_phase(
     source = phase.options.get("source_phase")
     if source is not None and int(source) in index:
         captured["source_phase"] = index[int(source)]
-    survey = _capture_survey(phase)
-    if survey is not None:
-        captured["survey"] = survey
-    captured_events = _capture_events(phase, zone)
-    if captured_events:
-        captured["events"] = captured_events
+    # Each method reads its own content of the phase (a survey, events): its manifest's capture.
+    for method in all_methods():
+        capture = method.capturer()
+        if capture is not None:
+            captured.update(capture(phase=phase, zone=zone))
     return captured
 
 

@@ -1,11 +1,10 @@
-"""Template data -> a method's content, through the method's own services, as staff build it.
+"""A survey as template data, both ways: the surveys' `seed` builds a new phase's survey from
+a city template's phase (through the surveys' services, as staff build it), `capture` reads a
+phase's survey back into template data. Used by onboarding's city templates and the demo
+cities; the data is plain JSON (it is stored in a template), every text a dict of language ->
+text, kept to the city's languages:
 
-The one implementation of "build this survey / this event from data": the wizard's templates
-(`apply`) and the demo cities (ratusz.demo) both call it; a method's seed hook can too. The data
-is plain JSON (it is stored in CityTemplate.content), every text a dict of language -> text,
-kept to the city's languages by `in_languages`:
-
-    survey = {
+    phase["survey"] = {
         "intro": {...}, "thank_you": {...},
         "pages": [{
             "title": {...},
@@ -15,34 +14,23 @@ kept to the city's languages by `in_languages`:
             "rules": [{"question": 0, "value": "c2", "to_page": 2}],
         }],
     }
-    event = {"title": {...}, "description": {...}, "place": {...}, "starts_in_days": 3,
-             "at": "18:00", "minutes": 120, "capacity": 40, "online_url": ""}
 """
 
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.models import Phase
-from ratusz.consultations.methods.events import services as events
-from ratusz.consultations.methods.events.models import Event
+from ratusz.consultations.core.translation import in_languages
 from ratusz.consultations.methods.surveys import services as surveys
-from ratusz.consultations.methods.surveys.models import SurveyPage
+from ratusz.consultations.methods.surveys.models import Survey, SurveyPage
 from ratusz.tenants.context import CityRef
 
 # Texts of a question's configuration written per language (choices, rows, scale ends).
 _LABELLED_LISTS = ("choices", "rows", "columns")
 _LABELS = ("min_label", "max_label")
-
-
-def in_languages(values: dict[str, str], languages: tuple[str, ...]) -> dict[str, str]:
-    """Keep the city's languages; a language the template lacks gets the first text it has,
-    for the city to translate (better than an empty title)."""
-    fallback = next(iter(values.values()), "")
-    return {language: values.get(language) or fallback for language in languages if fallback}
 
 
 def config_in(config: dict[str, Any], languages: tuple[str, ...]) -> dict[str, Any]:
@@ -118,24 +106,57 @@ def build_survey(
     return pages
 
 
-def add_event(*, phase: Phase, spec: dict[str, Any], city: CityRef) -> Event:
-    """A draft event of the template, on the day `starts_in_days` after the phase's first
-    day, at its local time; the project is a draft, so nobody sees it before staff publish."""
-    zone = zoneinfo.ZoneInfo(city.time_zone)
-    day = phase.starts_at.astimezone(zone).date() + timedelta(
-        days=int(spec.get("starts_in_days", 0))
+def seed_phase(*, phase: Phase, spec: dict[str, Any], staff: User, city: CityRef) -> None:
+    """The surveys' `seed`: the survey of a template's phase, if it has one."""
+    if spec.get("survey"):
+        build_survey(phase=phase, spec=spec["survey"], staff=staff, languages=city.languages)
+
+
+def capture_survey(phase: Phase) -> dict[str, Any] | None:
+    survey = (
+        Survey.objects.filter(phase=phase)
+        .prefetch_related("pages__questions", "pages__rules")
+        .first()
     )
-    hour, minute = (int(part) for part in str(spec.get("at", "18:00")).split(":"))
-    starts = datetime.combine(day, time(hour, minute), tzinfo=zone)
-    return events.create_event(
-        phase=phase,
-        details=events.EventDetails(
-            title=in_languages(spec.get("title", {}), city.languages),
-            description=in_languages(spec.get("description", {}), city.languages),
-            place=in_languages(spec.get("place", {}), city.languages),
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=max(1, int(spec.get("minutes", 120)))),
-            online_url=str(spec.get("online_url") or ""),
-            capacity=spec.get("capacity"),
-        ),
-    )
+    if survey is None:
+        return None
+    pages = list(survey.pages.all())
+    index = {page.pk: number for number, page in enumerate(pages)}
+    captured = []
+    for page in pages:
+        questions = list(page.questions.all())
+        positions = {question.pk: number for number, question in enumerate(questions)}
+        rules = [
+            {
+                "question": positions[rule.question_id],
+                "value": rule.value,
+                "to_page": index[rule.target_id] if rule.target_id else None,
+            }
+            for rule in page.rules.all()
+            # A rule whose question or target page was deleted is broken: not carried.
+            if rule.question_id in positions
+            and (rule.to_end or (rule.target_id is not None and rule.target_id in index))
+        ]
+        captured.append(
+            {
+                "title": page.title,
+                "questions": [
+                    {
+                        "kind": question.kind,
+                        "text": question.text,
+                        "help": question.help,
+                        "required": question.required,
+                        "config": question.config,
+                    }
+                    for question in questions
+                ],
+                "rules": rules,
+            }
+        )
+    return {"intro": survey.intro, "thank_you": survey.thank_you, "pages": captured}
+
+
+def capture_phase(*, phase: Phase, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """The surveys' `capture`: the phase's survey as template data ({} without one)."""
+    survey = capture_survey(phase)
+    return {} if survey is None else {"survey": survey}
