@@ -613,8 +613,8 @@ def resettle_big_city() -> None:
 
 
 def big_city() -> BigCity:
-    from ratusz.consultations.portal.views import IDEAS_PER_PAGE
     from ratusz.consultations.methods.ideation.models import Idea, Visibility
+    from ratusz.consultations.portal.views import IDEAS_PER_PAGE
     from ratusz.tenants.context import city_context
     from ratusz.tenants.models import City, Domain
 
