@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import tempfile
 from pathlib import Path
@@ -71,3 +72,33 @@ def test_the_catalogues_cover_every_marked_string(tmp_path):
 
 def msgids(path: Path) -> set[str]:
     return {entry.msgid for entry in polib.pofile(str(path))}
+
+
+# The names xgettext looks for (Django's makemessages passes these as keywords): a translation
+# function imported under any other name marks strings that never reach the catalogue, and the
+# page then shows English in every language.
+XGETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_translation_functions_keep_names_that_makemessages_knows():
+    renamed = []
+    for path in sorted((ROOT / "ratusz").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                renamed += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname and alias.asname not in XGETTEXT_NAMES
+                ]
+    assert renamed == []

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.accounts.models import Role, User
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
@@ -35,7 +35,7 @@ def _reactions(scope: Scope) -> QuerySet[Reaction]:
 
 REGISTRATIONS = Metric(
     key="registrations",
-    label=_lazy("Registrations"),
+    label=gettext_lazy("Registrations"),
     events=_residents,
     time_field="date_joined",
     city_wide=True,
@@ -76,14 +76,14 @@ def _answers(user_ids: list[int]) -> dict[int, dict[str, str]]:
 
 def _resident_columns(scope: Scope) -> list[Column]:
     columns = [
-        Column("id", _lazy("Account number")),
-        Column("name", _lazy("Name")),
-        Column("email", _lazy("E-mail address")),
-        Column("joined", _lazy("Registered")),
-        Column("verified", _lazy("Verified resident since")),
-        Column("language", _lazy("Language")),
-        Column("ideas", _lazy("Ideas")),
-        Column("comments", _lazy("Comments")),
+        Column("id", gettext_lazy("Account number")),
+        Column("name", gettext_lazy("Name")),
+        Column("email", gettext_lazy("E-mail address")),
+        Column("joined", gettext_lazy("Registered")),
+        Column("verified", gettext_lazy("Verified resident since")),
+        Column("language", gettext_lazy("Language")),
+        Column("ideas", gettext_lazy("Ideas")),
+        Column("comments", gettext_lazy("Comments")),
     ]
     # Registration answers are personal data: residents are exported to administrators only
     # (the dataset says so), and only they see these columns.
@@ -135,11 +135,11 @@ def _resident_rows(scope: Scope) -> Iterator[list[Any]]:
 
 RESIDENT_DATASET = Dataset(
     key="residents",
-    label=_lazy("Residents"),
+    label=gettext_lazy("Residents"),
     columns=_resident_columns,
     rows=_resident_rows,
     count=lambda scope: _people_in_scope(scope).count(),
-    empty_note=_lazy("No residents match: the file has only the column headers."),
+    empty_note=gettext_lazy("No residents match: the file has only the column headers."),
     administrators_only=True,
     position=40,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
@@ -26,15 +26,18 @@ def _registrations(scope: Scope) -> QuerySet[Registration]:
 
 def _columns(scope: Scope) -> list[Column]:
     columns = [
-        Column("event", _lazy("Event number")),
-        Column("event_title", _lazy("Event")),
-        Column("project", _lazy("Project")),
-        Column("starts", _lazy("Starts")),
-        Column("name", _lazy("Name")),
+        Column("event", gettext_lazy("Event number")),
+        Column("event_title", gettext_lazy("Event")),
+        Column("project", gettext_lazy("Project")),
+        Column("starts", gettext_lazy("Starts")),
+        Column("name", gettext_lazy("Name")),
     ]
     if scope.administrator:
-        columns.append(Column("email", _lazy("E-mail")))
-    columns += [Column("status", _lazy("Status")), Column("registered", _lazy("Registered"))]
+        columns.append(Column("email", gettext_lazy("E-mail")))
+    columns += [
+        Column("status", gettext_lazy("Status")),
+        Column("registered", gettext_lazy("Registered")),
+    ]
     return columns
 
 
@@ -64,7 +67,7 @@ def _rows(scope: Scope) -> Iterator[list[Any]]:
 
 REGISTRATIONS = Metric(
     key="event_registrations",
-    label=_lazy("Event registrations"),
+    label=gettext_lazy("Event registrations"),
     events=_registrations,
     time_field="created_at",
     actor_field="user",
@@ -73,11 +76,11 @@ REGISTRATIONS = Metric(
 
 DATASET = Dataset(
     key="event_registrations",
-    label=_lazy("Event registrations"),
+    label=gettext_lazy("Event registrations"),
     columns=_columns,
     rows=_rows,
     count=lambda scope: _registrations(scope).count(),
-    empty_note=_lazy(
+    empty_note=gettext_lazy(
         "Nobody has registered for an event yet: the file has only the column headers."
     ),
     position=70,

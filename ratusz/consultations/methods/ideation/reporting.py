@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.accounts.models import User
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
@@ -44,7 +44,7 @@ def _reactions(scope: Scope) -> QuerySet[Reaction]:
 
 IDEAS = Metric(
     key="ideas",
-    label=_lazy("Ideas"),
+    label=gettext_lazy("Ideas"),
     events=_published_ideas,
     time_field="created_at",
     actor_field="author",
@@ -52,7 +52,7 @@ IDEAS = Metric(
 )
 COMMENTS = Metric(
     key="comments",
-    label=_lazy("Comments"),
+    label=gettext_lazy("Comments"),
     events=_published_comments,
     time_field="created_at",
     actor_field="author",
@@ -60,7 +60,7 @@ COMMENTS = Metric(
 )
 REACTIONS = Metric(
     key="reactions",
-    label=_lazy("Reactions"),
+    label=gettext_lazy("Reactions"),
     events=_reactions,
     time_field="created_at",
     actor_field="user",
@@ -83,26 +83,26 @@ def _author_name(user: User | None) -> str:
 
 def _idea_columns(scope: Scope) -> list[Column]:
     columns = [
-        Column("id", _lazy("Idea number")),
-        Column("project", _lazy("Project")),
-        Column("title", _lazy("Title")),
-        Column("description", _lazy("Description")),
-        Column("status", _lazy("Status")),
-        Column("visibility", _lazy("Visibility")),
-        Column("author", _lazy("Author")),
+        Column("id", gettext_lazy("Idea number")),
+        Column("project", gettext_lazy("Project")),
+        Column("title", gettext_lazy("Title")),
+        Column("description", gettext_lazy("Description")),
+        Column("status", gettext_lazy("Status")),
+        Column("visibility", gettext_lazy("Visibility")),
+        Column("author", gettext_lazy("Author")),
     ]
     if scope.administrator:
-        columns.append(Column("author_email", _lazy("Author's e-mail")))
+        columns.append(Column("author_email", gettext_lazy("Author's e-mail")))
     columns += [
-        Column("posted", _lazy("Posted")),
-        Column("first_answer", _lazy("First official answer")),
-        Column("likes", _lazy("Likes")),
-        Column("dislikes", _lazy("Dislikes")),
-        Column("comments", _lazy("Comments")),
-        Column("topics", _lazy("Topics")),
-        Column("place", _lazy("Place")),
-        Column("latitude", _lazy("Latitude")),
-        Column("longitude", _lazy("Longitude")),
+        Column("posted", gettext_lazy("Posted")),
+        Column("first_answer", gettext_lazy("First official answer")),
+        Column("likes", gettext_lazy("Likes")),
+        Column("dislikes", gettext_lazy("Dislikes")),
+        Column("comments", gettext_lazy("Comments")),
+        Column("topics", gettext_lazy("Topics")),
+        Column("place", gettext_lazy("Place")),
+        Column("latitude", gettext_lazy("Latitude")),
+        Column("longitude", gettext_lazy("Longitude")),
     ]
     return columns
 
@@ -146,18 +146,18 @@ def _idea_rows(scope: Scope) -> Iterator[list[Any]]:
 
 def _comment_columns(scope: Scope) -> list[Column]:
     columns = [
-        Column("id", _lazy("Comment number")),
-        Column("idea", _lazy("Idea number")),
-        Column("idea_title", _lazy("Idea")),
-        Column("project", _lazy("Project")),
-        Column("reply_to", _lazy("Reply to comment")),
-        Column("comment", _lazy("Comment")),
-        Column("visibility", _lazy("Visibility")),
-        Column("author", _lazy("Author")),
+        Column("id", gettext_lazy("Comment number")),
+        Column("idea", gettext_lazy("Idea number")),
+        Column("idea_title", gettext_lazy("Idea")),
+        Column("project", gettext_lazy("Project")),
+        Column("reply_to", gettext_lazy("Reply to comment")),
+        Column("comment", gettext_lazy("Comment")),
+        Column("visibility", gettext_lazy("Visibility")),
+        Column("author", gettext_lazy("Author")),
     ]
     if scope.administrator:
-        columns.append(Column("author_email", _lazy("Author's e-mail")))
-    columns.append(Column("posted", _lazy("Posted")))
+        columns.append(Column("author_email", gettext_lazy("Author's e-mail")))
+    columns.append(Column("posted", gettext_lazy("Posted")))
     return columns
 
 
@@ -187,11 +187,11 @@ def _comment_rows(scope: Scope) -> Iterator[list[Any]]:
 def _reaction_columns(scope: Scope) -> list[Column]:
     # Who reacted is not exported: reactions are counted, not attributed.
     return [
-        Column("idea", _lazy("Idea number")),
-        Column("idea_title", _lazy("Idea")),
-        Column("project", _lazy("Project")),
-        Column("reaction", _lazy("Reaction")),
-        Column("when", _lazy("When")),
+        Column("idea", gettext_lazy("Idea number")),
+        Column("idea_title", gettext_lazy("Idea")),
+        Column("project", gettext_lazy("Project")),
+        Column("reaction", gettext_lazy("Reaction")),
+        Column("when", gettext_lazy("When")),
     ]
 
 
@@ -211,28 +211,32 @@ def _reaction_rows(scope: Scope) -> Iterator[list[Any]]:
 
 IDEA_DATASET = Dataset(
     key="ideas",
-    label=_lazy("Ideas"),
+    label=gettext_lazy("Ideas"),
     columns=_idea_columns,
     rows=_idea_rows,
     count=lambda scope: _ideas(scope).count(),
-    empty_note=_lazy("There are no ideas here yet: the file has only the column headers."),
+    empty_note=gettext_lazy("There are no ideas here yet: the file has only the column headers."),
     position=10,
 )
 COMMENT_DATASET = Dataset(
     key="comments",
-    label=_lazy("Comments"),
+    label=gettext_lazy("Comments"),
     columns=_comment_columns,
     rows=_comment_rows,
     count=lambda scope: _comments(scope).count(),
-    empty_note=_lazy("There are no comments here yet: the file has only the column headers."),
+    empty_note=gettext_lazy(
+        "There are no comments here yet: the file has only the column headers."
+    ),
     position=20,
 )
 REACTION_DATASET = Dataset(
     key="reactions",
-    label=_lazy("Reactions"),
+    label=gettext_lazy("Reactions"),
     columns=_reaction_columns,
     rows=_reaction_rows,
     count=lambda scope: _reactions(scope).count(),
-    empty_note=_lazy("There are no reactions here yet: the file has only the column headers."),
+    empty_note=gettext_lazy(
+        "There are no reactions here yet: the file has only the column headers."
+    ),
     position=30,
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.translated_forms import MultilingualForm, local_language_name
@@ -16,10 +16,10 @@ from ratusz.consultations.methods.polls.models import Poll, PollChoice
 
 class PhaseSettingsForm(forms.Form):
     show_results = forms.ChoiceField(
-        label=_lazy("Show the results"),
+        label=gettext_lazy("Show the results"),
         choices=[
-            ("after_vote", _lazy("To each person after they vote")),
-            ("after_phase", _lazy("Only after the phase ends")),
+            ("after_vote", gettext_lazy("To each person after they vote")),
+            ("after_phase", gettext_lazy("Only after the phase ends")),
         ],
         widget=forms.RadioSelect,
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.richtext import plain_text
@@ -25,15 +25,15 @@ def _supports(scope: Scope) -> QuerySet[Support]:
 
 def _columns(scope: Scope) -> list[Column]:
     return [
-        Column("id", _lazy("Proposal number")),
-        Column("project", _lazy("Project")),
-        Column("title", _lazy("Title")),
-        Column("description", _lazy("Description")),
-        Column("status", _lazy("Status")),
-        Column("supporters", _lazy("Supporters")),
-        Column("threshold", _lazy("Supporters needed")),
-        Column("submitted", _lazy("Submitted")),
-        Column("deadline", _lazy("Deadline")),
+        Column("id", gettext_lazy("Proposal number")),
+        Column("project", gettext_lazy("Project")),
+        Column("title", gettext_lazy("Title")),
+        Column("description", gettext_lazy("Description")),
+        Column("status", gettext_lazy("Status")),
+        Column("supporters", gettext_lazy("Supporters")),
+        Column("threshold", gettext_lazy("Supporters needed")),
+        Column("submitted", gettext_lazy("Submitted")),
+        Column("deadline", gettext_lazy("Deadline")),
     ]
 
 
@@ -59,7 +59,7 @@ def _rows(scope: Scope) -> Iterator[list[Any]]:
 
 PROPOSALS = Metric(
     key="proposals",
-    label=_lazy("Proposals"),
+    label=gettext_lazy("Proposals"),
     events=_proposals,
     time_field="created_at",
     actor_field="author",
@@ -67,7 +67,7 @@ PROPOSALS = Metric(
 )
 SUPPORTS = Metric(
     key="proposal_supports",
-    label=_lazy("Supports of proposals"),
+    label=gettext_lazy("Supports of proposals"),
     events=_supports,
     time_field="created_at",
     actor_field="user",
@@ -75,10 +75,12 @@ SUPPORTS = Metric(
 )
 DATASET = Dataset(
     key="proposals",
-    label=_lazy("Proposals"),
+    label=gettext_lazy("Proposals"),
     columns=_columns,
     rows=_rows,
     count=lambda scope: _proposals(scope).count(),
-    empty_note=_lazy("There are no proposals here yet: the file has only the column headers."),
+    empty_note=gettext_lazy(
+        "There are no proposals here yet: the file has only the column headers."
+    ),
     position=60,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope, local_time
 from ratusz.consultations.core.translation import translated
@@ -82,13 +82,13 @@ def _responses(scope: Scope) -> QuerySet[Response]:
 
 def _dataset_columns(scope: Scope) -> list[Column]:
     return [
-        Column("response", _lazy("Response number")),
-        Column("project", _lazy("Project")),
-        Column("phase", _lazy("Phase")),
-        Column("respondent", _lazy("Respondent")),
-        Column("submitted", _lazy("Submitted")),
-        Column("question", _lazy("Question")),
-        Column("answer", _lazy("Answer")),
+        Column("response", gettext_lazy("Response number")),
+        Column("project", gettext_lazy("Project")),
+        Column("phase", gettext_lazy("Phase")),
+        Column("respondent", gettext_lazy("Respondent")),
+        Column("submitted", gettext_lazy("Submitted")),
+        Column("question", gettext_lazy("Question")),
+        Column("answer", gettext_lazy("Answer")),
     ]
 
 
@@ -122,11 +122,13 @@ def _dataset_rows(scope: Scope) -> Iterator[list[Any]]:
 
 SURVEY_DATASET = Dataset(
     key="survey_answers",
-    label=_lazy("Survey answers"),
+    label=gettext_lazy("Survey answers"),
     columns=_dataset_columns,
     rows=_dataset_rows,
     count=lambda scope: _responses(scope).count(),
-    empty_note=_lazy("There are no survey answers here yet: the file has only the column headers."),
+    empty_note=gettext_lazy(
+        "There are no survey answers here yet: the file has only the column headers."
+    ),
     position=60,
 )
 
@@ -135,7 +137,7 @@ SURVEY_DATASET = Dataset(
 # must not tie them to an account.
 SURVEY_ANSWERS = Metric(
     key="survey_answers",
-    label=_lazy("Survey answers"),
+    label=gettext_lazy("Survey answers"),
     events=_responses,
     time_field="submitted_at",
     position=70,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.models import Phase
 from ratusz.consultations.core.reporting import Column, Dataset, Metric, Scope
@@ -29,16 +29,16 @@ def _phases(scope: Scope) -> QuerySet[Phase]:
 
 def _columns(scope: Scope) -> list[Column]:
     return [
-        Column("project", _lazy("Project")),
-        Column("phase", _lazy("Phase")),
-        Column("rank", _lazy("Place")),
-        Column("idea", _lazy("Idea number")),
-        Column("title", _lazy("Idea")),
-        Column("cost", _lazy("Cost")),
-        Column("online", _lazy("Online votes")),
-        Column("paper", _lazy("Paper and in-person votes")),
-        Column("total", _lazy("Votes in total")),
-        Column("funded", _lazy("Fits in the budget")),
+        Column("project", gettext_lazy("Project")),
+        Column("phase", gettext_lazy("Phase")),
+        Column("rank", gettext_lazy("Place")),
+        Column("idea", gettext_lazy("Idea number")),
+        Column("title", gettext_lazy("Idea")),
+        Column("cost", gettext_lazy("Cost")),
+        Column("online", gettext_lazy("Online votes")),
+        Column("paper", gettext_lazy("Paper and in-person votes")),
+        Column("total", gettext_lazy("Votes in total")),
+        Column("funded", gettext_lazy("Fits in the budget")),
     ]
 
 
@@ -66,7 +66,7 @@ def _count(scope: Scope) -> int:
 
 BALLOTS = Metric(
     key="ballots",
-    label=_lazy("Votes cast online"),
+    label=gettext_lazy("Votes cast online"),
     events=_ballots,
     time_field="submitted_at",
     actor_field="user",
@@ -74,10 +74,10 @@ BALLOTS = Metric(
 )
 RESULTS = Dataset(
     key="voting_results",
-    label=_lazy("Voting results"),
+    label=gettext_lazy("Voting results"),
     columns=_columns,
     rows=_rows,
     count=_count,
-    empty_note=_lazy("There are no votes here yet: the file has only the column headers."),
+    empty_note=gettext_lazy("There are no votes here yet: the file has only the column headers."),
     position=60,
 )

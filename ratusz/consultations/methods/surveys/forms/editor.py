@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.translated_forms import MultilingualForm, local_language_name
 from ratusz.consultations.core.translation import translated
@@ -107,8 +107,8 @@ class QuestionForm(MultilingualForm):
 class RuleForm(forms.Form):
     """On a page: "when <question> is <answer>, go to <page or the end>"."""
 
-    when = forms.ChoiceField(label=_lazy("When the answer is"))
-    target = forms.ChoiceField(label=_lazy("go to"))
+    when = forms.ChoiceField(label=gettext_lazy("When the answer is"))
+    target = forms.ChoiceField(label=gettext_lazy("go to"))
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.models import Phase
 
@@ -14,19 +14,19 @@ class PhaseSettingsForm(forms.Form):
     """The survey's own settings of a phase (stored in `phase.options`)."""
 
     anonymous = forms.BooleanField(
-        label=_lazy("Anonymous answers"),
+        label=gettext_lazy("Anonymous answers"),
         required=False,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Results and exports do not say who answered; each account still answers once."
         ),
     )
     allow_without_account = forms.BooleanField(
-        label=_lazy("Residents can answer without an account"),
+        label=gettext_lazy("Residents can answer without an account"),
         required=False,
-        help_text=_lazy("Once per browser; only when answering is open to everyone."),
+        help_text=gettext_lazy("Once per browser; only when answering is open to everyone."),
     )
     results_public = forms.BooleanField(
-        label=_lazy("Show the results to residents"),
+        label=gettext_lazy("Show the results to residents"),
         required=False,
     )
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.charts import Chart
 from ratusz.consultations.core.translation import translated
@@ -90,7 +90,7 @@ class Kind:
     # Its answers are uploaded files: the page is sent as multipart, and deleting an account
     # forgets these answers with the files.
     takes_files: ClassVar[bool] = False
-    missing: ClassVar[str | Promise] = _lazy("Answer this question.")
+    missing: ClassVar[str | Promise] = gettext_lazy("Answer this question.")
 
     # --- the editor --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.kinds.base import (
@@ -134,7 +134,7 @@ def _say_what() -> forms.ValidationError:
 class Single(Chosen):
     key = QuestionKind.SINGLE
     label = QuestionKind.SINGLE.label
-    missing = _lazy("Choose an answer to this question.")
+    missing = gettext_lazy("Choose an answer to this question.")
 
     def choice_field(self, label: str, options: list[tuple[str, str]]) -> forms.Field:
         return forms.ChoiceField(
@@ -172,7 +172,7 @@ class Single(Chosen):
 class Multiple(Chosen):
     key = QuestionKind.MULTIPLE
     label = QuestionKind.MULTIPLE.label
-    missing = _lazy("Choose at least one answer.")
+    missing = gettext_lazy("Choose at least one answer.")
 
     def choice_field(self, label: str, options: list[tuple[str, str]]) -> forms.Field:
         return forms.MultipleChoiceField(
@@ -220,7 +220,7 @@ class Ranking(Listed):
     label = QuestionKind.RANKING.label
     single_input = False
     template = "surveys/partials/kinds/ranking.html"
-    missing = _lazy("Put every item in order, 1 being the most important.")
+    missing = gettext_lazy("Put every item in order, 1 being the most important.")
 
     def add_fields(self, form: AnswerForm, question: Question, name: str, saved: Any) -> None:
         choices = question.config.get("choices", [])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.methods.surveys.kinds.base import Kind, QuestionResult
 from ratusz.consultations.methods.surveys.kinds.registry import register
@@ -28,7 +28,7 @@ class File(Kind):
     key = QuestionKind.FILE
     label = QuestionKind.FILE.label
     takes_files = True
-    missing = _lazy("Attach a file.")
+    missing = gettext_lazy("Attach a file.")
 
     def add_settings(self, form: QuestionForm) -> None:
         form.fields["extensions"] = forms.MultipleChoiceField(

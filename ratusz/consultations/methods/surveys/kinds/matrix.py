@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.kinds.base import (
@@ -33,7 +33,7 @@ class Matrix(Kind):
     label = QuestionKind.MATRIX.label
     single_input = False
     template = "surveys/partials/kinds/matrix.html"
-    missing = _lazy("Choose an answer in every row.")
+    missing = gettext_lazy("Choose an answer in every row.")
 
     def add_settings(self, form: QuestionForm) -> None:
         form.add_texts(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.methods.surveys.kinds.base import AreaAnswer, Kind, QuestionResult
 from ratusz.consultations.methods.surveys.kinds.geometry import (
@@ -33,7 +33,7 @@ class Map(Kind):
     label = QuestionKind.MAP.label
     single_input = False
     template = "surveys/partials/kinds/map.html"
-    missing = _lazy("Mark a place on the map, or type its latitude and longitude.")
+    missing = gettext_lazy("Mark a place on the map, or type its latitude and longitude.")
 
     def add_fields(self, form: AnswerForm, question: Question, name: str, saved: Any) -> None:
         # The first map of a page uses the ids the shared place picker (ideas-map.js) fills.
@@ -80,7 +80,7 @@ class Area(Kind):
     label = QuestionKind.AREA.label
     single_input = False
     template = "surveys/partials/kinds/area.html"
-    missing = _lazy("Outline the area: click at least 3 points on the map, or type them.")
+    missing = gettext_lazy("Outline the area: click at least 3 points on the map, or type them.")
 
     def add_fields(self, form: AnswerForm, question: Question, name: str, saved: Any) -> None:
         # The text field is the answer: without JavaScript it is typed, with it the map

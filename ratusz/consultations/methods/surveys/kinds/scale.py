@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ratusz.consultations.core.translation import translated
 from ratusz.consultations.methods.surveys.kinds.base import (
@@ -34,7 +34,7 @@ class Scale(Kind):
     single_input = False
     template = "surveys/partials/kinds/scale.html"
     branching = True
-    missing = _lazy("Choose an answer to this question.")
+    missing = gettext_lazy("Choose an answer to this question.")
 
     def add_settings(self, form: QuestionForm) -> None:
         form.fields["min"] = forms.IntegerField(
