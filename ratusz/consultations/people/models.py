@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ratusz.accounts.models import Invitation
 from ratusz.consultations.core.models import Project, ResidentGroup
@@ -19,7 +20,7 @@ KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 class FieldKind(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("kind of answer", "Number")
     CHOICE = "choice", _("Single choice")
     YEAR = "year", _("Year")
 

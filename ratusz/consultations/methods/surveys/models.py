@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ratusz.consultations.core.models import Phase
 from ratusz.tenants.uploads import UploadedDocumentField
@@ -57,7 +58,7 @@ class QuestionKind(models.TextChoices):
     RANKING = "ranking", _("Ranking")
     SCALE = "scale", _("Linear scale")
     MATRIX = "matrix", _("Matrix (rows and columns)")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("kind of answer", "Number")
     DATE = "date", _("Date")
     MAP = "map", _("Point on a map")
     AREA = "area", _("Area on a map")
