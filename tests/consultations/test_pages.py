@@ -71,6 +71,14 @@ def test_search_and_filters_on_the_project_page(city, idea, resident, ideation_p
     )
 
 
+def test_the_list_and_map_switch_replaces_the_view_and_keeps_the_search(city, idea):
+    html = english(city).get("/projects/park/", {"q": "park", "view": "map"}).content.decode()
+    assert 'href="?q=park&view=list"' in html
+    html = english(city).get("/projects/park/", {"q": "park", "view": "list"}).content.decode()
+    assert 'href="?q=park&view=map"' in html
+    assert "view=list&view=map" not in html
+
+
 def test_loading_more_ideas_with_htmx_returns_only_the_cards(city, resident, ideation_phase):
     for number in range(5):
         post_idea(

@@ -95,7 +95,15 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(page=page, query=query.urlencode(), view=request.GET.get("view", "list"))
+        # The list/map switch replaces `view` (keeping it would add one more per click).
+        other_than_view = query.copy()
+        other_than_view.pop("view", None)
+        context.update(
+            page=page,
+            query=query.urlencode(),
+            switch_query=other_than_view.urlencode(),
+            view=request.GET.get("view", "list"),
+        )
         if request.htmx and request.GET.get("page"):  # type: ignore[attr-defined]  # django-htmx
             return render(request, "consultations/partials/idea_cards.html", context)
     return render(request, "consultations/project.html", context)
