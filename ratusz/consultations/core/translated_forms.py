@@ -1,8 +1,7 @@
 """Forms with one field per city language for each piece of text a city writes (`title_pl`,
 `title_en`...): the bases of the project builder's forms and of the methods' staff forms
-(TranslatedFields, labelled in the interface's language; MultilingualForm, labelled in each
-language's own name), low in the city plane so that methods need not import the back office or
-each other."""
+(TranslatedFields and MultilingualForm, both labelled in the interface's language), low in
+the city plane so that methods need not import the back office or each other."""
 
 from __future__ import annotations
 
@@ -92,7 +91,9 @@ class MultilingualForm(forms.Form):
     ) -> None:
         for code in self.languages:
             self.fields[f"{name}_{code}"] = forms.CharField(
-                label=f"{label} ({local_language_name(code)})",
+                # In the interface's language, as in the project builder: "Tytuł (angielski)".
+                label=_("%(what)s (%(language)s)")
+                % {"what": label, "language": language_name(code)},
                 required=required and code == self.default_language,
                 widget=forms.Textarea(attrs={"rows": 3}) if textarea else forms.TextInput,
                 help_text=help_text,
